@@ -1,0 +1,105 @@
+import Foundation
+import Hummingbird
+import RouterCore
+
+/// `/api/admin/keys`: app keys. The key itself is shown once, in the 201 answer to POST;
+/// only its SHA-256 is stored.
+struct KeysController {
+    let repositories: Repositories
+    let snapshots: SnapshotStore
+
+    static let createFields: Set<String> = ["name", "allowed_models", "rpm_limit", "tpm_limit", "expires_at"]
+    static let patchFields = createFields.union(["enabled"])
+
+    func register(on group: RouterGroup<AppRequestContext>) {
+        group.get("keys") { _, _ in
+            JSONOutput.response(["data": try repositories.keys.all().map { AppKeyView($0) }])
+        }
+        group.post("keys") { request, _ in
+            let body = try await JSONFields.read(request)
+            try body.rejectUnknown(allowed: Self.createFields)
+            let secret = SecretToken.generate(prefix: "nr-")
+            let now = Date()
+            var key = AppKey(id: 0, name: "", keyHash: SecretToken.sha256Hex(secret), keyPrefix: String(secret.prefix(10)),
+                             allowedModels: nil, rpmLimit: nil, tpmLimit: nil, expiresAt: nil, enabled: true,
+                             lastUsedAt: nil, createdAt: now, updatedAt: now)
+            try apply(body, to: &key, creating: true, now: now)
+            let stored = try repositories.keys.insert(key)
+            try snapshots.reload()
+            return JSONOutput.response(AppKeyView(stored, secret: secret), status: .created)
+        }
+        group.get("keys/:id") { _, context in
+            JSONOutput.response(AppKeyView(try find(context)))
+        }
+        group.patch("keys/:id") { request, context in
+            var key = try find(context)
+            let body = try await JSONFields.read(request)
+            try body.rejectUnknown(allowed: Self.patchFields)
+            let now = Date()
+            try apply(body, to: &key, creating: false, now: now)
+            if let enabled = try body.bool("enabled") { key.enabled = enabled }
+            key.updatedAt = now
+            try repositories.keys.update(key)
+            try snapshots.reload()
+            return JSONOutput.response(AppKeyView(key))
+        }
+        group.delete("keys/:id") { _, context in
+            guard try repositories.keys.delete(id: try Store.id(context)) else { throw AdminError.notFound("app key") }
+            try snapshots.reload()
+            return Response(status: .noContent)
+        }
+    }
+
+    private func find(_ context: AppRequestContext) throws -> AppKey {
+        guard let key = try repositories.keys.find(id: try Store.id(context)) else { throw AdminError.notFound("app key") }
+        return key
+    }
+
+    private func apply(_ body: JSONFields, to key: inout AppKey, creating: Bool, now: Date) throws {
+        if let name = try Validate.name(try body.string("name"), required: creating) { key.name = name }
+        if body.has("allowed_models") {
+            key.allowedModels = try body.strings("allowed_models", nullable: true)
+                .map { try Validate.modelList($0, field: "allowed_models") }
+        }
+        if body.has("rpm_limit") { key.rpmLimit = try Validate.range(try body.int("rpm_limit", nullable: true), "rpm_limit", 1...1_000_000) }
+        if body.has("tpm_limit") {
+            key.tpmLimit = try Validate.range(try body.int("tpm_limit", nullable: true), "tpm_limit", 1...1_000_000_000)
+        }
+        if body.has("expires_at") {
+            let expiry = try body.date("expires_at", nullable: true)
+            if let expiry, expiry <= now { throw AdminError.invalid("expires_at", "'expires_at' must be in the future") }
+            key.expiresAt = expiry
+        }
+    }
+}
+
+/// An app key as the API shows it; `key` is present only in the answer that created it.
+struct AppKeyView: Encodable {
+    let id: Int64
+    let name: String
+    let key_prefix: String
+    let allowed_models: Nullable<[String]>
+    let rpm_limit: Nullable<Int>
+    let tpm_limit: Nullable<Int>
+    let expires_at: Nullable<Date>
+    let enabled: Bool
+    let last_used_at: Nullable<Date>
+    let created_at: Date
+    let updated_at: Date
+    let key: String?
+
+    init(_ k: AppKey, secret: String? = nil) {
+        id = k.id
+        name = k.name
+        key_prefix = k.keyPrefix
+        allowed_models = Nullable(k.allowedModels)
+        rpm_limit = Nullable(k.rpmLimit)
+        tpm_limit = Nullable(k.tpmLimit)
+        expires_at = Nullable(k.expiresAt)
+        enabled = k.enabled
+        last_used_at = Nullable(k.lastUsedAt)
+        created_at = k.createdAt
+        updated_at = k.updatedAt
+        key = secret
+    }
+}

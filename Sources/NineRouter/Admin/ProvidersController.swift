@@ -1,0 +1,131 @@
+import Curl
+import Foundation
+import Hummingbird
+import RouterCore
+
+/// `/api/admin/providers`: provider connections. The API key is write-only; reads show a hint.
+struct ProvidersController {
+    let repositories: Repositories
+    let snapshots: SnapshotStore
+    let probe: UpstreamProbe
+
+    static let fields: Set<String> = ["name", "type", "base_url", "api_key", "models", "enabled", "priority", "weight",
+                                      "proxy_pool_id", "headers"]
+
+    func register(on group: RouterGroup<AppRequestContext>) {
+        group.get("providers") { _, _ in
+            JSONOutput.response(["data": try repositories.providers.all().map(ProviderView.init)])
+        }
+        group.post("providers") { request, _ in
+            let body = try await JSONFields.read(request)
+            let now = Date()
+            var provider = ProviderConnection(
+                id: 0, name: "", type: .openai, baseURL: "", apiKey: "", models: [], enabled: true, priority: 0,
+                weight: 1, proxyPoolID: nil, headers: [:], createdAt: now, updatedAt: now)
+            try apply(body, to: &provider, creating: true)
+            let stored = try Store.write(name: provider.name) { try repositories.providers.insert(provider) }
+            try snapshots.reload()
+            return JSONOutput.response(ProviderView(stored), status: .created)
+        }
+        group.get("providers/:id") { _, context in
+            JSONOutput.response(ProviderView(try find(context)))
+        }
+        group.patch("providers/:id") { request, context in
+            var provider = try find(context)
+            let body = try await JSONFields.read(request)
+            try apply(body, to: &provider, creating: false)
+            provider.updatedAt = Date()
+            try Store.write(name: provider.name) { try repositories.providers.update(provider) }
+            try snapshots.reload()
+            return JSONOutput.response(ProviderView(provider))
+        }
+        group.delete("providers/:id") { _, context in
+            guard try repositories.providers.delete(id: try Store.id(context)) else { throw AdminError.notFound("provider") }
+            try snapshots.reload()
+            return Response(status: .noContent)
+        }
+        group.post("providers/:id/test") { _, context in
+            let provider = try find(context)
+            let pool = provider.proxyPoolID.flatMap { snapshots.current.proxyPools[$0] }
+            return JSONOutput.response(await probe.testProvider(provider, pool: pool))
+        }
+    }
+
+    private func find(_ context: AppRequestContext) throws -> ProviderConnection {
+        guard let provider = try repositories.providers.find(id: try Store.id(context)) else {
+            throw AdminError.notFound("provider")
+        }
+        return provider
+    }
+
+    private func apply(_ body: JSONFields, to provider: inout ProviderConnection, creating: Bool) throws {
+        try body.rejectUnknown(allowed: Self.fields)
+        if let name = try Validate.name(try body.string("name"), required: creating) { provider.name = name }
+        let typeChanged = body.has("type")
+        if let type = try Validate.enumValue(try body.string("type"), "type", as: ProviderType.self) { provider.type = type }
+        if let url = try body.string("base_url") {
+            provider.baseURL = try Validate.baseURL(url)
+        } else if creating || (typeChanged && Self.isDefaultBaseURL(provider.baseURL)) {
+            provider.baseURL = provider.type.defaultBaseURL
+        }
+        if let key = try body.string("api_key") {
+            guard key.count <= 4096, !key.contains(where: \.isNewline) else {
+                throw AdminError.invalid("api_key", "'api_key' must be a single line of at most 4096 characters")
+            }
+            provider.apiKey = key.trimmingCharacters(in: .whitespaces)
+        }
+        if let models = try body.strings("models") { provider.models = try Validate.modelList(models, field: "models") }
+        if let enabled = try body.bool("enabled") { provider.enabled = enabled }
+        if let priority = try Validate.range(try body.int("priority"), "priority", -1000...1000) { provider.priority = priority }
+        if let weight = try Validate.range(try body.int("weight"), "weight", 1...1000) { provider.weight = weight }
+        if body.has("proxy_pool_id") {
+            let poolID = try body.id("proxy_pool_id", nullable: true)
+            if let poolID, try repositories.proxyPools.find(id: poolID) == nil {
+                throw AdminError.invalid("proxy_pool_id", "proxy pool \(poolID) does not exist")
+            }
+            provider.proxyPoolID = poolID
+        }
+        if let headers = try body.stringMap("headers") {
+            provider.headers = try ExtraHeaders.validate(headers, keeping: provider.headers)
+        }
+    }
+
+    private static func isDefaultBaseURL(_ url: String) -> Bool {
+        ProviderType.allCases.contains { $0.defaultBaseURL == url }
+    }
+}
+
+/// A provider as the API shows it: no key, only `api_key_hint`; sensitive header values masked.
+struct ProviderView: Encodable {
+    let id: Int64
+    let name: String
+    let type: String
+    let base_url: String
+    let api_key_hint: String
+    let has_api_key: Bool
+    let models: [String]
+    let enabled: Bool
+    let priority: Int
+    let weight: Int
+    let proxy_pool_id: Nullable<Int64>
+    let headers: [String: String]
+    let created_at: Date
+    let updated_at: Date
+
+    init(_ p: ProviderConnection) {
+        id = p.id
+        name = p.name
+        type = p.type.rawValue
+        base_url = p.baseURL
+        api_key_hint = p.apiKeyHint
+        has_api_key = !p.apiKey.isEmpty
+        models = p.models
+        enabled = p.enabled
+        priority = p.priority
+        weight = p.weight
+        proxy_pool_id = Nullable(p.proxyPoolID)
+        headers = ExtraHeaders.masked(p.headers)
+        created_at = p.createdAt
+        updated_at = p.updatedAt
+    }
+}

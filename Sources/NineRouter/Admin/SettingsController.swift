@@ -1,0 +1,50 @@
+import Hummingbird
+import RouterCore
+
+/// `/api/admin/settings`: global switches, changed field by field with PATCH.
+struct SettingsController {
+    let repositories: Repositories
+    let snapshots: SnapshotStore
+
+    static let fields: Set<String> = ["require_api_key", "default_strategy", "max_attempts", "observability_enabled",
+                                      "observability_max_records"]
+
+    func register(on group: RouterGroup<AppRequestContext>) {
+        group.get("settings") { _, _ in
+            JSONOutput.response(SettingsView(try repositories.settings.load()))
+        }
+        group.patch("settings") { request, _ in
+            let body = try await JSONFields.read(request)
+            try body.rejectUnknown(allowed: Self.fields)
+            var settings = try repositories.settings.load()
+            if let value = try body.bool("require_api_key") { settings.requireAPIKey = value }
+            if let value = try Validate.enumValue(try body.string("default_strategy"), "default_strategy", as: RoutingStrategy.self) {
+                settings.defaultStrategy = value
+            }
+            if let value = try Validate.range(try body.int("max_attempts"), "max_attempts", 1...10) { settings.maxAttempts = value }
+            if let value = try body.bool("observability_enabled") { settings.observabilityEnabled = value }
+            if let value = try Validate.range(try body.int("observability_max_records"), "observability_max_records", 10...1_000_000) {
+                settings.observabilityMaxRecords = value
+            }
+            try repositories.settings.save(settings)
+            try snapshots.reload()
+            return JSONOutput.response(SettingsView(settings))
+        }
+    }
+}
+
+struct SettingsView: Encodable {
+    let require_api_key: Bool
+    let default_strategy: String
+    let max_attempts: Int
+    let observability_enabled: Bool
+    let observability_max_records: Int
+
+    init(_ s: RouterSettings) {
+        require_api_key = s.requireAPIKey
+        default_strategy = s.defaultStrategy.rawValue
+        max_attempts = s.maxAttempts
+        observability_enabled = s.observabilityEnabled
+        observability_max_records = s.observabilityMaxRecords
+    }
+}

@@ -1,0 +1,53 @@
+import Foundation
+import Hummingbird
+import Logging
+
+/// The version reported by `/health` and `--version`.
+public enum NineRouterVersion {
+    public static let current = "0.1.0"
+}
+
+/// Builds the whole server: opens DATA_DIR, prepares the admin password, wires the routes.
+public func buildApplication(config: ServerConfig, logger: Logger) throws -> some ApplicationProtocol {
+    let services = try AppServices(config: config)
+    try services.preparePassword(logger: logger)
+    let router = buildRouter(services: services)
+    return Application(
+        router: router,
+        configuration: .init(address: .hostname(config.host, port: config.port), serverName: "NineRouter"),
+        onServerRunning: { channel in
+            logger.notice("NineRouter \(NineRouterVersion.current) listening on \(channel.localAddress?.description ?? "?"), data in \(config.dataDirectory)")
+        },
+        logger: logger
+    )
+}
+
+/// The routes and middleware, separate from the server so tests can drive them directly.
+public func buildRouter(services: AppServices) -> Router<AppRequestContext> {
+    let router = Router(context: AppRequestContext.self)
+    router.add(middleware: SecurityHeadersMiddleware())
+    router.add(middleware: ErrorEnvelopeMiddleware())
+    router.add(middleware: FileMiddleware(services.config.webDirectory, searchForIndexHtml: true))
+
+    router.get("health") { _, _ in
+        JSONOutput.response(["status": "ok", "version": NineRouterVersion.current])
+    }
+
+    let repositories = services.repositories
+    let snapshots = services.snapshots
+    let probe = UpstreamProbe(agent: services.agent)
+    let sessions = SessionController(authenticator: services.authenticator,
+                                     clientAddress: ClientAddress(trustProxy: services.config.trustProxy),
+                                     cookieSecure: services.config.cookieSecure)
+
+    let api = router.group("api/admin")
+    sessions.registerLogin(on: api)
+    let admin = api.group().add(middleware: AdminSessionMiddleware(authenticator: services.authenticator))
+    sessions.register(on: admin)
+    ProvidersController(repositories: repositories, snapshots: snapshots, probe: probe).register(on: admin)
+    KeysController(repositories: repositories, snapshots: snapshots).register(on: admin)
+    AliasesController(repositories: repositories, snapshots: snapshots).register(on: admin)
+    ProxyPoolsController(repositories: repositories, snapshots: snapshots, probe: probe).register(on: admin)
+    SettingsController(repositories: repositories, snapshots: snapshots).register(on: admin)
+    return router
+}

@@ -1,0 +1,115 @@
+import Foundation
+import Logging
+import NIOPosix
+
+/// Owns the admin password and sessions: first-start password, login with throttling,
+/// session checks, logout, password change and reset.
+public struct AdminAuthenticator: Sendable {
+    let repository: AdminRepository
+    let throttle: LoginThrottle
+    let sessionTTL: Duration
+    let dataDirectory: String
+
+    init(repository: AdminRepository, sessionTTL: Duration, dataDirectory: String, throttle: LoginThrottle = LoginThrottle()) {
+        self.repository = repository
+        self.sessionTTL = sessionTTL
+        self.dataDirectory = dataDirectory
+        self.throttle = throttle
+    }
+
+    var initialPasswordPath: String { (dataDirectory as NSString).appendingPathComponent("initial-password") }
+
+    /// Makes sure a password exists. With none stored: INITIAL_PASSWORD, else a generated one
+    /// written to DATA_DIR/initial-password. A password the admin changed is never replaced;
+    /// an initial one follows INITIAL_PASSWORD when that changes.
+    func ensurePassword(initialPassword: String?, logger: Logger) throws {
+        let stored = try repository.credential()
+        if let stored, stored.source == .admin {
+            logger.info("admin password: the one set by the admin (INITIAL_PASSWORD is no longer used)")
+            return
+        }
+        if let initialPassword {
+            if let stored, PasswordHasher.verify(initialPassword, against: stored.passwordHash) {
+                logger.info("admin password: the value of INITIAL_PASSWORD")
+                return
+            }
+            try repository.setCredential(.init(passwordHash: PasswordHasher.hash(initialPassword), source: .initial),
+                                         endSessions: stored == nil ? .none : .all)
+            try? FileManager.default.removeItem(atPath: initialPasswordPath)
+            logger.info("admin password: the value of INITIAL_PASSWORD")
+            return
+        }
+        if stored != nil, FileManager.default.fileExists(atPath: initialPasswordPath) {
+            logger.info("admin password: generated on first start, stored in \(initialPasswordPath)")
+            return
+        }
+        let password = SecretToken.password()
+        try SecureFile.write(password + "\n", to: initialPasswordPath)
+        try repository.setCredential(.init(passwordHash: PasswordHasher.hash(password), source: .initial), endSessions: .all)
+        logger.notice("admin password: generated and written to \(initialPasswordPath) (mode 0600); log in with it, then change it")
+    }
+
+    struct Session: Sendable {
+        let token: String
+        let expiresAt: Date
+    }
+
+    enum LoginResult: Sendable {
+        case success(Session)
+        case wrongPassword
+        case throttled(retryAfter: Int)
+    }
+
+    func login(password: String, clientAddress: String, now: Date = Date()) async throws -> LoginResult {
+        if let wait = await throttle.retryAfter(address: clientAddress, now: now) {
+            return .throttled(retryAfter: wait)
+        }
+        let ok = try await verify(password)
+        guard ok else {
+            await throttle.recordFailure(address: clientAddress, now: now)
+            return .wrongPassword
+        }
+        await throttle.reset(address: clientAddress)
+        return .success(try createSession(now: now))
+    }
+
+    /// argon2id takes tens of milliseconds of CPU: run it off the request's executor.
+    func verify(_ password: String) async throws -> Bool {
+        guard let credential = try repository.credential() else { return false }
+        return try await NIOThreadPool.singleton.runIfActive {
+            PasswordHasher.verify(password, against: credential.passwordHash)
+        }
+    }
+
+    func createSession(now: Date = Date()) throws -> Session {
+        let token = SecretToken.generate(prefix: "nrs_")
+        let expiresAt = now.addingTimeInterval(TimeInterval(sessionTTL.components.seconds))
+        try repository.createSession(tokenHash: SecretToken.sha256Hex(token), createdAt: now, expiresAt: expiresAt)
+        return Session(token: token, expiresAt: expiresAt)
+    }
+
+    /// The session's expiry when the token is live.
+    func sessionExpiry(token: String, now: Date = Date()) throws -> Date? {
+        try repository.sessionExpiry(tokenHash: SecretToken.sha256Hex(token), now: now)
+    }
+
+    func logout(token: String) throws {
+        try repository.deleteSession(tokenHash: SecretToken.sha256Hex(token))
+    }
+
+    /// Sets a new password chosen by the admin and ends every session but `keepToken`'s.
+    func changePassword(to newPassword: String, keepToken: String?) async throws {
+        let hash = try await NIOThreadPool.singleton.runIfActive { PasswordHasher.hash(newPassword) }
+        let keep: AdminRepository.EndSessions = keepToken.map { .allExcept(tokenHash: SecretToken.sha256Hex($0)) } ?? .all
+        try repository.setCredential(.init(passwordHash: hash, source: .admin), endSessions: keep)
+        try? FileManager.default.removeItem(atPath: initialPasswordPath)
+    }
+
+    /// For `ninerouter reset-password`: a new random password, every session ended.
+    func resetPassword() throws -> String {
+        let password = SecretToken.password()
+        try repository.setCredential(.init(passwordHash: PasswordHasher.hash(password), source: .admin), endSessions: .all)
+        try? FileManager.default.removeItem(atPath: initialPasswordPath)
+        return password
+    }
+}

@@ -1,0 +1,38 @@
+import Hummingbird
+import Logging
+import NIOCore
+
+/// Turns every error into the caller's envelope: the admin API's under `/api/admin`,
+/// a plain JSON error elsewhere. Nothing a client sends becomes a 500; a real bug is
+/// logged and answered with a 500 that says nothing of internals.
+struct ErrorEnvelopeMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as AdminError {
+            return try error.response(from: request, context: context)
+        } catch {
+            return try Self.adminError(for: error, request: request, context: context).response(from: request, context: context)
+        }
+    }
+
+    static func adminError(for error: any Error, request: Request, context: Context) -> AdminError {
+        if let error = error as? any HTTPResponseError {
+            switch error.status {
+            case .notFound: return AdminError(.notFound, code: "not_found", message: "no route for \(request.method) \(request.uri.path)")
+            case .methodNotAllowed: return AdminError(.methodNotAllowed, code: "method_not_allowed", message: "\(request.method) is not allowed here")
+            case .contentTooLarge: return AdminError(.contentTooLarge, code: "body_too_large", message: "request body is too large")
+            default:
+                return AdminError(error.status, code: error.status.code < 500 ? "bad_request" : "upstream_error",
+                                  message: error.status.reasonPhrase)
+            }
+        }
+        if error is NIOTooManyBytesError {
+            return AdminError(.contentTooLarge, code: "body_too_large", message: "request body is too large")
+        }
+        context.logger.error("unhandled error on \(request.method) \(request.uri.path): \(String(reflecting: type(of: error)))")
+        return AdminError(.internalServerError, code: "internal_error", message: "internal error; see the server log")
+    }
+}

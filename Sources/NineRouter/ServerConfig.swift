@@ -1,0 +1,84 @@
+import Foundation
+import Logging
+
+/// Start-up configuration: each value from a command-line flag, else the environment,
+/// else its default.
+public struct ServerConfig: Sendable {
+    public var host: String = "0.0.0.0"
+    public var port: Int = 20128
+    public var dataDirectory: String = "./data"
+    public var webDirectory: String = "./web"
+    public var initialPassword: String?
+    public var logLevel: Logger.Level = .info
+    public var sessionTTL: Duration = .seconds(24 * 3600)
+    public var cookieSecure = false
+    public var trustProxy = false
+    public var encryptionKey: String?
+
+    public init() {}
+
+    public enum ConfigError: Error, CustomStringConvertible {
+        case invalid(name: String, value: String, expected: String)
+
+        public var description: String {
+            switch self {
+            case .invalid(let name, let value, let expected): "\(name)=\(value) is not valid: expected \(expected)"
+            }
+        }
+    }
+
+    /// Reads the environment variables that configure the server (flags override them later).
+    public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) throws -> ServerConfig {
+        var config = ServerConfig()
+        if let value = env["HOST"], !value.isEmpty { config.host = value }
+        if let value = env["ROUTER_PORT"], !value.isEmpty { config.port = try parsePort(value, name: "ROUTER_PORT") }
+        if let value = env["DATA_DIR"], !value.isEmpty { config.dataDirectory = value }
+        if let value = env["WEB_DIR"], !value.isEmpty { config.webDirectory = value }
+        if let value = env["INITIAL_PASSWORD"], !value.isEmpty { config.initialPassword = value }
+        if let value = env["LOG_LEVEL"], !value.isEmpty { config.logLevel = try parseLogLevel(value, name: "LOG_LEVEL") }
+        if let value = env["SESSION_TTL"], !value.isEmpty { config.sessionTTL = try parseDuration(value, name: "SESSION_TTL") }
+        if let value = env["COOKIE_SECURE"] { config.cookieSecure = try parseBool(value, name: "COOKIE_SECURE") }
+        if let value = env["TRUST_PROXY"] { config.trustProxy = try parseBool(value, name: "TRUST_PROXY") }
+        if let value = env["ENCRYPTION_KEY"], !value.isEmpty { config.encryptionKey = value }
+        return config
+    }
+
+    public static func parsePort(_ text: String, name: String) throws -> Int {
+        guard let port = Int(text), (0...65535).contains(port) else {
+            throw ConfigError.invalid(name: name, value: text, expected: "a port number 0-65535")
+        }
+        return port
+    }
+
+    public static func parseLogLevel(_ text: String, name: String) throws -> Logger.Level {
+        guard let level = Logger.Level(rawValue: text.lowercased()) else {
+            throw ConfigError.invalid(name: name, value: text, expected: "trace, debug, info, notice, warning, error or critical")
+        }
+        return level
+    }
+
+    public static func parseBool(_ text: String, name: String) throws -> Bool {
+        switch text.lowercased() {
+        case "1", "true", "yes", "on": return true
+        case "0", "false", "no", "off", "": return false
+        default: throw ConfigError.invalid(name: name, value: text, expected: "1 or 0")
+        }
+    }
+
+    /// Durations such as `24h`, `30m`, `90s`, `7d` or a plain number of seconds.
+    public static func parseDuration(_ text: String, name: String) throws -> Duration {
+        let trimmed = text.trimmingCharacters(in: .whitespaces).lowercased()
+        let units: [(String, Int)] = [("d", 86400), ("h", 3600), ("m", 60), ("s", 1)]
+        var number = trimmed
+        var multiplier = 1
+        for (suffix, seconds) in units where trimmed.hasSuffix(suffix) {
+            number = String(trimmed.dropLast())
+            multiplier = seconds
+            break
+        }
+        guard let value = Int(number), value > 0 else {
+            throw ConfigError.invalid(name: name, value: text, expected: "a duration such as 24h, 30m or 3600")
+        }
+        return .seconds(value * multiplier)
+    }
+}

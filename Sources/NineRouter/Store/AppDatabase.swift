@@ -1,0 +1,110 @@
+import Foundation
+import GRDB
+
+/// The one SQLite file under DATA_DIR, in WAL mode, with versioned migrations.
+public struct AppDatabase: Sendable {
+    public let writer: DatabasePool
+    public let path: String
+
+    public init(directory: String) throws {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o700])
+        path = (directory as NSString).appendingPathComponent("ninerouter.sqlite")
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(5)
+        configuration.foreignKeysEnabled = true
+        writer = try DatabasePool(path: path, configuration: configuration)
+        try Self.migrator.migrate(writer)
+    }
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-foundation") { db in
+            try db.execute(sql: """
+                CREATE TABLE admin_credential (
+                    id INTEGER PRIMARY KEY CHECK (id = 1),
+                    password_hash TEXT NOT NULL,
+                    source TEXT NOT NULL,
+                    updated_at DATETIME NOT NULL
+                );
+                CREATE TABLE admin_session (
+                    token_hash TEXT PRIMARY KEY,
+                    created_at DATETIME NOT NULL,
+                    expires_at DATETIME NOT NULL
+                );
+                CREATE TABLE proxy_pool (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    name TEXT NOT NULL UNIQUE,
+                    proxies_enc TEXT NOT NULL,
+                    strategy TEXT NOT NULL,
+                    strict INTEGER NOT NULL,
+                    created_at DATETIME NOT NULL,
+                    updated_at DATETIME NOT NULL
+                );
+                CREATE TABLE provider (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    name TEXT NOT NULL UNIQUE,
+                    type TEXT NOT NULL,
+                    base_url TEXT NOT NULL,
+                    api_key_enc TEXT NOT NULL,
+                    models TEXT NOT NULL,
+                    enabled INTEGER NOT NULL,
+                    priority INTEGER NOT NULL,
+                    weight INTEGER NOT NULL,
+                    proxy_pool_id INTEGER REFERENCES proxy_pool(id) ON DELETE RESTRICT,
+                    headers_enc TEXT NOT NULL,
+                    created_at DATETIME NOT NULL,
+                    updated_at DATETIME NOT NULL
+                );
+                CREATE TABLE app_key (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    name TEXT NOT NULL,
+                    key_hash TEXT NOT NULL UNIQUE,
+                    key_prefix TEXT NOT NULL,
+                    allowed_models TEXT,
+                    rpm_limit INTEGER,
+                    tpm_limit INTEGER,
+                    expires_at DATETIME,
+                    enabled INTEGER NOT NULL,
+                    last_used_at DATETIME,
+                    created_at DATETIME NOT NULL,
+                    updated_at DATETIME NOT NULL
+                );
+                CREATE TABLE model_alias (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    alias TEXT NOT NULL UNIQUE,
+                    targets TEXT NOT NULL,
+                    strategy TEXT NOT NULL,
+                    created_at DATETIME NOT NULL,
+                    updated_at DATETIME NOT NULL
+                );
+                CREATE TABLE setting (
+                    key TEXT PRIMARY KEY,
+                    value TEXT NOT NULL
+                );
+                """)
+        }
+        return migrator
+    }
+}
+
+/// True when a write failed on a UNIQUE constraint, which the admin API reports as 409.
+func isUniqueViolation(_ error: any Error) -> Bool {
+    guard let error = error as? DatabaseError else { return false }
+    return error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE
+}
+
+/// JSON columns are written and read through these so every repository stores lists alike.
+enum JSONColumn {
+    static func encode<T: Encodable>(_ value: T) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        guard let data = try? encoder.encode(value) else { return "null" }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, from text: String?) -> T? {
+        guard let text else { return nil }
+        return try? JSONDecoder().decode(type, from: Data(text.utf8))
+    }
+}

@@ -1,0 +1,70 @@
+import Foundation
+import GRDB
+import RouterCore
+
+/// Provider connections in SQLite; the key and the extra headers are sealed with SecretBox.
+struct ProviderRepository: Sendable {
+    let database: AppDatabase
+    let secrets: SecretBox
+
+    func all() throws -> [ProviderConnection] {
+        try database.writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM provider ORDER BY priority, id").map(decode)
+        }
+    }
+
+    func find(id: Int64) throws -> ProviderConnection? {
+        try database.writer.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM provider WHERE id = ?", arguments: [id]).map(decode)
+        }
+    }
+
+    /// Inserts the connection and returns it with its new id.
+    func insert(_ provider: ProviderConnection) throws -> ProviderConnection {
+        try database.writer.write { db in
+            try db.execute(sql: """
+                INSERT INTO provider (name, type, base_url, api_key_enc, models, enabled, priority, weight,
+                    proxy_pool_id, headers_enc, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: arguments(provider) + [provider.createdAt, provider.updatedAt])
+            var stored = provider
+            stored.id = db.lastInsertedRowID
+            return stored
+        }
+    }
+
+    func update(_ provider: ProviderConnection) throws {
+        try database.writer.write { db in
+            try db.execute(sql: """
+                UPDATE provider SET name = ?, type = ?, base_url = ?, api_key_enc = ?, models = ?, enabled = ?,
+                    priority = ?, weight = ?, proxy_pool_id = ?, headers_enc = ?, updated_at = ?
+                WHERE id = ?
+                """, arguments: arguments(provider) + [provider.updatedAt, provider.id])
+        }
+    }
+
+    func delete(id: Int64) throws -> Bool {
+        try database.writer.write { db in
+            try db.execute(sql: "DELETE FROM provider WHERE id = ?", arguments: [id])
+            return db.changesCount > 0
+        }
+    }
+
+    private func arguments(_ p: ProviderConnection) -> StatementArguments {
+        [p.name, p.type.rawValue, p.baseURL, secrets.seal(p.apiKey), JSONColumn.encode(p.models), p.enabled,
+         p.priority, p.weight, p.proxyPoolID, secrets.seal(JSONColumn.encode(p.headers))]
+    }
+
+    private func decode(_ row: Row) throws -> ProviderConnection {
+        let headersJSON = try secrets.open(row["headers_enc"])
+        return ProviderConnection(
+            id: row["id"], name: row["name"],
+            type: ProviderType(rawValue: row["type"]) ?? .openai,
+            baseURL: row["base_url"], apiKey: try secrets.open(row["api_key_enc"]),
+            models: JSONColumn.decode([String].self, from: row["models"]) ?? [],
+            enabled: row["enabled"], priority: row["priority"], weight: row["weight"],
+            proxyPoolID: row["proxy_pool_id"],
+            headers: JSONColumn.decode([String: String].self, from: headersJSON) ?? [:],
+            createdAt: row["created_at"], updatedAt: row["updated_at"])
+    }
+}

@@ -1,0 +1,39 @@
+import Foundation
+import GRDB
+import RouterCore
+
+/// Router settings as key/value rows; a missing row means the default.
+struct SettingsRepository: Sendable {
+    let database: AppDatabase
+
+    func load() throws -> RouterSettings {
+        let rows = try database.writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT key, value FROM setting")
+        }
+        var values: [String: String] = [:]
+        for row in rows { values[row["key"]] = row["value"] }
+        var settings = RouterSettings()
+        if let v = values["require_api_key"] { settings.requireAPIKey = v == "true" }
+        if let v = values["default_strategy"], let s = RoutingStrategy(rawValue: v) { settings.defaultStrategy = s }
+        if let v = values["max_attempts"], let n = Int(v) { settings.maxAttempts = n }
+        if let v = values["observability_enabled"] { settings.observabilityEnabled = v == "true" }
+        if let v = values["observability_max_records"], let n = Int(v) { settings.observabilityMaxRecords = n }
+        return settings
+    }
+
+    func save(_ settings: RouterSettings) throws {
+        let values: [(String, String)] = [
+            ("require_api_key", String(settings.requireAPIKey)),
+            ("default_strategy", settings.defaultStrategy.rawValue),
+            ("max_attempts", String(settings.maxAttempts)),
+            ("observability_enabled", String(settings.observabilityEnabled)),
+            ("observability_max_records", String(settings.observabilityMaxRecords)),
+        ]
+        try database.writer.write { db in
+            for (key, value) in values {
+                try db.execute(sql: "INSERT INTO setting (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                               arguments: [key, value])
+            }
+        }
+    }
+}

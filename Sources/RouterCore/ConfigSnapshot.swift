@@ -1,0 +1,21 @@
+/// Everything the data path needs to route a call, as one immutable value. Admin writes
+/// commit to SQLite and then publish a new snapshot; `/v1` calls read it with one load and
+/// never touch SQLite.
+public struct ConfigSnapshot: Sendable {
+    public var providers: [ProviderConnection]
+    public var keysByHash: [String: AppKey]
+    public var aliases: [String: ModelAlias]
+    public var proxyPools: [Int64: ProxyPool]
+    public var settings: RouterSettings
+
+    public init(
+        providers: [ProviderConnection] = [], keys: [AppKey] = [], aliases: [ModelAlias] = [],
+        proxyPools: [ProxyPool] = [], settings: RouterSettings = RouterSettings()
+    ) {
+        self.providers = providers.sorted { ($0.priority, $0.id) < ($1.priority, $1.id) }
+        self.keysByHash = Dictionary(keys.map { ($0.keyHash, $0) }, uniquingKeysWith: { first, _ in first })
+        self.aliases = Dictionary(aliases.map { ($0.alias, $0) }, uniquingKeysWith: { first, _ in first })
+        self.proxyPools = Dictionary(proxyPools.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        self.settings = settings
+    }
+}

@@ -1,0 +1,56 @@
+import Foundation
+
+/// One configured upstream: a provider type, a base URL and the key to call it with.
+/// The key is held in clear only in memory; the store keeps it encrypted.
+public struct ProviderConnection: Sendable, Equatable {
+    public var id: Int64
+    public var name: String
+    public var type: ProviderType
+    public var baseURL: String
+    public var apiKey: String
+    public var models: [String]
+    public var enabled: Bool
+    public var priority: Int
+    public var weight: Int
+    public var proxyPoolID: Int64?
+    public var headers: [String: String]
+    public var createdAt: Date
+    public var updatedAt: Date
+
+    public init(
+        id: Int64, name: String, type: ProviderType, baseURL: String, apiKey: String,
+        models: [String], enabled: Bool, priority: Int, weight: Int, proxyPoolID: Int64?,
+        headers: [String: String], createdAt: Date, updatedAt: Date
+    ) {
+        self.id = id
+        self.name = name
+        self.type = type
+        self.baseURL = baseURL
+        self.apiKey = apiKey
+        self.models = models
+        self.enabled = enabled
+        self.priority = priority
+        self.weight = weight
+        self.proxyPoolID = proxyPoolID
+        self.headers = headers
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
+
+    /// What an admin may see of the key: enough to tell keys apart, never enough to use one.
+    public var apiKeyHint: String { SecretHint.hint(for: apiKey) }
+}
+
+/// Shortens a secret to a recognisable hint such as `sk-…9f3a`.
+public enum SecretHint {
+    public static func hint(for secret: String) -> String {
+        if secret.isEmpty { return "" }
+        let tail = secret.count >= 12 ? String(secret.suffix(4)) : ""
+        var head = ""
+        if let dash = secret.firstIndex(of: "-"), secret.distance(from: secret.startIndex, to: dash) <= 4,
+           secret.count >= 12 {
+            head = String(secret[...dash])
+        }
+        return head + "…" + tail
+    }
+}
