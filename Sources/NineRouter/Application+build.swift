@@ -27,7 +27,9 @@ public func buildRouter(services: AppServices) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: ErrorEnvelopeMiddleware())
-    router.add(middleware: FileMiddleware(services.config.webDirectory, searchForIndexHtml: true))
+    var fileLogger = Logger(label: "ninerouter.web")
+    fileLogger.logLevel = services.config.logLevel
+    router.add(middleware: FileMiddleware(services.config.webDirectory, searchForIndexHtml: true, logger: fileLogger))
 
     router.get("health") { _, _ in
         JSONOutput.response(["status": "ok", "version": NineRouterVersion.current])

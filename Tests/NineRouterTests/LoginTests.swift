@@ -1,0 +1,113 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import RouterCore
+import Testing
+@testable import NineRouter
+
+@Suite struct LoginTests {
+    @Test func correctPasswordGivesTokenAndStrictCookie() async throws {
+        let harness = try Harness()
+        try await harness.test { client async throws in
+            let response = try await client.login()
+            #expect(response.status == .ok)
+            let token = try #require(response["token"] as? String)
+            #expect(token.count >= 40)
+            let expires = try #require(response["expires_at"] as? String)
+            let expiry = try #require(Timestamp.parse(expires))
+            #expect(abs(expiry.timeIntervalSinceNow - 24 * 3600) < 60)
+            let cookie = try #require(response.headers[.setCookie])
+            #expect(cookie.hasPrefix("nr_session=\(token);"))
+            #expect(cookie.contains("HttpOnly"))
+            #expect(cookie.contains("SameSite=Strict"))
+            #expect(cookie.contains("Path=/"))
+            #expect(!cookie.contains("Secure"))
+            let session = try await client.call(.get, "/api/admin/session", token: token)
+            #expect(session.status == .ok)
+            #expect(session["via"] as? String == "bearer")
+        }
+    }
+
+    @Test func secureCookieWhenConfigured() async throws {
+        let harness = try Harness { $0.cookieSecure = true }
+        try await harness.test { client async throws in
+            let response = try await client.login()
+            #expect(response.headers[.setCookie]?.contains("; Secure") == true)
+        }
+    }
+
+    @Test func wrongPasswordIs401() async throws {
+        let harness = try Harness()
+        try await harness.test { client async throws in
+            let response = try await client.login("not-the-password")
+            #expect(response.status == .unauthorized)
+            #expect(response.errorCode == "invalid_password")
+            #expect(response["token"] == nil)
+            #expect(response.headers[.setCookie] == nil)
+        }
+    }
+
+    @Test func missingOrMistypedPasswordIsAClientError() async throws {
+        let harness = try Harness()
+        try await harness.test { client async throws in
+            #expect(try await client.call(.post, "/api/admin/login", json: [:]).status == .unprocessableContent)
+            let wrongType = try await client.call(.post, "/api/admin/login", json: ["password": 12])
+            #expect(wrongType.status == .badRequest)
+            #expect(wrongType.errorField == "password")
+            #expect(try await client.call(.post, "/api/admin/login", raw: "{\"password\":").status == .badRequest)
+            let form = try await client.call(.post, "/api/admin/login", raw: "password=x",
+                                             headers: [.contentType: "application/x-www-form-urlencoded"])
+            #expect(form.status == .unsupportedMediaType)
+        }
+    }
+
+    @Test func fiveFailuresThrottleTheAddressEvenForTheRightPassword() async throws {
+        let harness = try Harness()
+        try await harness.test { client async throws in
+            for _ in 0..<5 {
+                #expect(try await client.login("wrong").status == .unauthorized)
+            }
+            let throttled = try await client.login()
+            #expect(throttled.status == .tooManyRequests)
+            #expect(throttled.errorCode == "too_many_attempts")
+            let retryAfter = try #require(throttled.headers[.retryAfter].flatMap { Int($0) })
+            #expect(retryAfter > 800 && retryAfter <= 900)
+        }
+    }
+
+    @Test func forwardedForIsIgnoredUnlessTrusted() async throws {
+        let harness = try Harness()
+        try await harness.test { client async throws in
+            for index in 0..<5 {
+                let spoofed: HTTPFields = [.init("X-Forwarded-For")!: "10.0.0.\(index)"]
+                _ = try await client.login("wrong", headers: spoofed)
+            }
+            // A new spoofed address does not escape the throttle: the socket address counts.
+            let response = try await client.login(headers: [.init("X-Forwarded-For")!: "10.9.9.9"])
+            #expect(response.status == .tooManyRequests)
+        }
+    }
+
+    @Test func trustedProxyThrottlesPerForwardedAddress() async throws {
+        let harness = try Harness { $0.trustProxy = true }
+        try await harness.test { client async throws in
+            let attacker: HTTPFields = [.init("X-Forwarded-For")!: "203.0.113.7"]
+            for _ in 0..<5 { _ = try await client.login("wrong", headers: attacker) }
+            #expect(try await client.login(headers: attacker).status == .tooManyRequests)
+            // The last entry is the one our proxy appended; a forged first entry changes nothing.
+            let forged: HTTPFields = [.init("X-Forwarded-For")!: "198.51.100.1, 203.0.113.7"]
+            #expect(try await client.login(headers: forged).status == .tooManyRequests)
+            let other: HTTPFields = [.init("X-Forwarded-For")!: "203.0.113.8"]
+            #expect(try await client.login(headers: other).status == .ok)
+        }
+    }
+
+    @Test func throttleWindowExpires() async throws {
+        let throttle = LoginThrottle(limit: 5, window: 900)
+        let start = Date()
+        for second in 0..<5 { await throttle.recordFailure(address: "a", now: start.addingTimeInterval(Double(second))) }
+        #expect(await throttle.retryAfter(address: "a", now: start.addingTimeInterval(10)) == 890)
+        #expect(await throttle.retryAfter(address: "b", now: start.addingTimeInterval(10)) == nil)
+        #expect(await throttle.retryAfter(address: "a", now: start.addingTimeInterval(901)) == nil)
+    }
+}
