@@ -36,8 +36,8 @@ enum EasyConfigurator {
 
         var list: UnsafeMutablePointer<curl_slist>?
         for header in request.headers {
-            guard !header.name.contains(where: { $0 == "\r" || $0 == "\n" || $0 == ":" }),
-                  !header.value.contains(where: { $0 == "\r" || $0 == "\n" })
+            guard !header.name.unicodeScalars.contains(where: { $0 == "\r" || $0 == "\n" || $0 == ":" || $0 == "\0" }),
+                  !header.value.unicodeScalars.contains(where: { $0 == "\r" || $0 == "\n" || $0 == "\0" })
             else { throw CurlError.invalidRequest("header '\(header.name)' has a forbidden character") }
             list = curl_slist_append(list, "\(header.name): \(header.value)")
         }

@@ -26,7 +26,8 @@ enum ExtraHeaders {
             guard !forbidden.contains(name.lowercased()) else {
                 throw AdminError.invalid("headers", "header '\(name)' is managed by NineRouter and cannot be set")
             }
-            guard value.count <= 8192, !value.contains(where: { $0 == "\r" || $0 == "\n" || $0 == "\0" }) else {
+            // Scalars, not Characters: "\r\n" is one Character and would slip past a Character test.
+            guard value.count <= 8192, !value.unicodeScalars.contains(where: { $0 == "\r" || $0 == "\n" || $0 == "\0" }) else {
                 throw AdminError.invalid("headers", "value of header '\(name)' must be one line of at most 8192 characters")
             }
             if let previous = stored[name], isSensitive(name), value == SecretHintText.mask(previous) {

@@ -69,8 +69,8 @@ struct ProvidersController {
             provider.baseURL = provider.type.defaultBaseURL
         }
         if let key = try body.string("api_key") {
-            guard key.count <= 4096, !key.contains(where: \.isNewline) else {
-                throw AdminError.invalid("api_key", "'api_key' must be a single line of at most 4096 characters")
+            guard key.count <= 4096, !key.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7f }) else {
+                throw AdminError.invalid("api_key", "'api_key' must be at most 4096 characters without control characters")
             }
             provider.apiKey = key.trimmingCharacters(in: .whitespaces)
         }

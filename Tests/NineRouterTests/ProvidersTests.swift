@@ -1,0 +1,160 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import RouterCore
+import Testing
+@testable import NineRouter
+
+@Suite struct ProvidersTests {
+    static let key = "sk-live-abcdef0123456789XYZ"
+
+    @Test func crudRoundTripNeverShowsTheKey() async throws {
+        let harness = try Harness()
+        try await harness.test { client async throws in
+            let token = try await client.token()
+            var bodies: [String] = []
+            let created = try await client.call(.post, "/api/admin/providers", token: token, json: [
+                "name": "openai-main", "api_key": Self.key, "models": ["gpt-4o", "gpt-4o-mini"], "priority": 1, "weight": 3,
+            ])
+            bodies.append(created.text)
+            #expect(created.status == .created)
+            #expect(created["type"] as? String == "openai")
+            #expect(created["base_url"] as? String == "https://api.openai.com/v1")
+            #expect(created["api_key_hint"] as? String == "sk-…9XYZ")
+            #expect(created["has_api_key"] as? Bool == true)
+            #expect(created["enabled"] as? Bool == true)
+            #expect(created["proxy_pool_id"] is NSNull)
+            #expect(created["api_key"] == nil)
+            let id = try #require(created["id"] as? Int)
+
+            let patched = try await client.call(.patch, "/api/admin/providers/\(id)", token: token,
+                                                json: ["enabled": false, "models": [], "priority": -5])
+            bodies.append(patched.text)
+            #expect(patched.status == .ok)
+            #expect(patched["enabled"] as? Bool == false)
+            #expect(patched["priority"] as? Int == -5)
+            #expect(patched["weight"] as? Int == 3)
+            #expect((patched["models"] as? [String])?.isEmpty == true)
+
+            let one = try await client.call(.get, "/api/admin/providers/\(id)", token: token)
+            let list = try await client.call(.get, "/api/admin/providers", token: token)
+            bodies += [one.text, list.text]
+            #expect(list.data.count == 1)
+            for body in bodies { #expect(!body.contains(Self.key)) }
+            #expect(harness.services.snapshots.current.providers.first?.apiKey == Self.key)
+            #expect(harness.services.snapshots.current.providers.first?.enabled == false)
+
+            #expect(try await client.call(.delete, "/api/admin/providers/\(id)", token: token).status == .noContent)
+            #expect(try await client.call(.get, "/api/admin/providers/\(id)", token: token).status == .notFound)
+            #expect(try await client.call(.delete, "/api/admin/providers/\(id)", token: token).status == .notFound)
+            #expect(harness.services.snapshots.current.providers.isEmpty)
+        }
+    }
+
+    @Test func defaultBaseURLFollowsTheType() async throws {
+        let harness = try Harness()
+        try await harness.test { client async throws in
+            let token = try await client.token()
+            let anthropic = try await client.call(.post, "/api/admin/providers", token: token,
+                                                  json: ["name": "claude", "type": "anthropic", "api_key": "k"])
+            #expect(anthropic["base_url"] as? String == "https://api.anthropic.com")
+            let gemini = try await client.call(.post, "/api/admin/providers", token: token,
+                                               json: ["name": "g", "type": "gemini", "api_key": "k"])
+            #expect(gemini["base_url"] as? String == "https://generativelanguage.googleapis.com")
+            let custom = try await client.call(.post, "/api/admin/providers", token: token,
+                                               json: ["name": "local", "base_url": "http://127.0.0.1:11434/v1/"])
+            #expect(custom["base_url"] as? String == "http://127.0.0.1:11434/v1")
+            #expect(custom["has_api_key"] as? Bool == false)
+            let id = try #require(anthropic["id"] as? Int)
+            let switched = try await client.call(.patch, "/api/admin/providers/\(id)", token: token, json: ["type": "gemini"])
+            #expect(switched["base_url"] as? String == "https://generativelanguage.googleapis.com")
+        }
+    }
+
+    @Test func validationErrorsNameTheField() async throws {
+        let harness = try Harness()
+        try await harness.test { client async throws in
+            let token = try await client.token()
+            let cases: [([String: Any], HTTPResponse.Status, String)] = [
+                ([:], .unprocessableContent, "name"),
+                (["name": 42], .badRequest, "name"),
+                (["name": ""], .unprocessableContent, "name"),
+                (["name": "a/b"], .unprocessableContent, "name"),
+                (["name": "x", "type": "azure"], .unprocessableContent, "type"),
+                (["name": "x", "base_url": "ftp://example.com"], .unprocessableContent, "base_url"),
+                (["name": "x", "base_url": "not a url"], .unprocessableContent, "base_url"),
+                (["name": "x", "models": "gpt-4o"], .badRequest, "models"),
+                (["name": "x", "models": ["has space"]], .unprocessableContent, "models"),
+                (["name": "x", "weight": 0], .unprocessableContent, "weight"),
+                (["name": "x", "weight": 1.5], .badRequest, "weight"),
+                (["name": "x", "enabled": "yes"], .badRequest, "enabled"),
+                (["name": "x", "proxy_pool_id": 99], .unprocessableContent, "proxy_pool_id"),
+                (["name": "x", "headers": ["Host": "evil"]], .unprocessableContent, "headers"),
+                (["name": "x", "headers": ["X-A": "line\r\nInjected: 1"]], .unprocessableContent, "headers"),
+                (["name": "x", "headers": ["X-A": 1]], .badRequest, "headers"),
+                (["name": "x", "apikey": "typo"], .unprocessableContent, "apikey"),
+            ]
+            for (body, status, field) in cases {
+                let response = try await client.call(.post, "/api/admin/providers", token: token, json: body)
+                #expect(response.status == status, "\(body)")
+                #expect(response.errorField == field, "\(body)")
+                #expect(response.errorCode != nil)
+            }
+            #expect(try await client.call(.get, "/api/admin/providers", token: token).data.isEmpty)
+        }
+    }
+
+    @Test func duplicateNameIsAConflictAndNothingIsLost() async throws {
+        let harness = try Harness()
+        try await harness.test { client async throws in
+            let token = try await client.token()
+            let first = try await client.call(.post, "/api/admin/providers", token: token, json: ["name": "a", "api_key": "k1"])
+            let second = try await client.call(.post, "/api/admin/providers", token: token, json: ["name": "b", "api_key": "k2"])
+            #expect(try await client.call(.post, "/api/admin/providers", token: token, json: ["name": "a"]).status == .conflict)
+            let rename = try await client.call(.patch, "/api/admin/providers/\(second["id"] as? Int ?? 0)", token: token,
+                                               json: ["name": "a"])
+            #expect(rename.status == .conflict)
+            #expect(rename.errorField == "name")
+            let names = try await client.call(.get, "/api/admin/providers", token: token).data.compactMap { $0["name"] as? String }
+            #expect(names.sorted() == ["a", "b"])
+            #expect(first.status == .created)
+        }
+    }
+
+    @Test func sensitiveHeadersAreMaskedAndKeptWhenSentBack() async throws {
+        let harness = try Harness()
+        try await harness.test { client async throws in
+            let token = try await client.token()
+            let created = try await client.call(.post, "/api/admin/providers", token: token, json: [
+                "name": "h", "headers": ["X-Api-Token": "tok-0123456789abcdef", "HTTP-Referer": "https://app.example"],
+            ])
+            let shown = try #require(created["headers"] as? [String: String])
+            #expect(shown["HTTP-Referer"] == "https://app.example")
+            #expect(shown["X-Api-Token"] == "****cdef")
+            let id = try #require(created["id"] as? Int)
+            _ = try await client.call(.patch, "/api/admin/providers/\(id)", token: token, json: ["headers": shown])
+            #expect(harness.services.snapshots.current.providers.first?.headers["X-Api-Token"] == "tok-0123456789abcdef")
+        }
+    }
+
+    @Test func badIdsAndBodiesNeverCauseServerErrors() async throws {
+        let harness = try Harness()
+        try await harness.test { client async throws in
+            let token = try await client.token()
+            for path in ["/api/admin/providers/0", "/api/admin/providers/-1", "/api/admin/providers/abc",
+                         "/api/admin/providers/99999999999999999999999"] {
+                let response = try await client.call(.get, path, token: token)
+                #expect(response.status == .notFound, "\(path)")
+                #expect(response.errorCode == "not_found")
+            }
+            for raw in ["", "[]", "null", "\"x\"", "{\"name\":", "{\"name\":\"\u{0}\"}"] {
+                let response = try await client.call(.post, "/api/admin/providers", token: token, raw: raw)
+                #expect(response.status.code < 500, "\(raw)")
+            }
+            let huge = String(repeating: "a", count: (1 << 20) + 10)
+            let tooLarge = try await client.call(.post, "/api/admin/providers", token: token, raw: "{\"name\":\"\(huge)\"}")
+            #expect(tooLarge.status == .contentTooLarge)
+            #expect(tooLarge.errorCode == "body_too_large")
+        }
+    }
+}
