@@ -57,9 +57,19 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        .target(
+            name: "FakeProviders",
+            dependencies: [.product(name: "Hummingbird", package: "hummingbird")],
+            path: "Tests/FakeProviders",
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "CurlTests",
-            dependencies: ["Curl", .product(name: "Hummingbird", package: "hummingbird")],
+            dependencies: [
+                "Curl",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(
@@ -70,7 +80,7 @@ let package = Package(
         .testTarget(
             name: "NineRouterTests",
             dependencies: [
-                "NineRouter", "RouterCore", "Curl",
+                "NineRouter", "RouterCore", "Curl", "FakeProviders",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "GRDB", package: "GRDB.swift"),

@@ -1,0 +1,114 @@
+import Foundation
+import Hummingbird
+
+/// A stand-in for one upstream provider, speaking that provider's documented wire format:
+/// the same paths, authentication headers, answer shapes and error envelopes. Tests and the
+/// benchmark point provider connections at it; nothing else can be reached from here.
+public struct FakeProvider: Sendable {
+    public enum Kind: String, Sendable {
+        case openai, anthropic, gemini
+    }
+
+    public let kind: Kind
+    public let apiKey: String
+    public let models: [String]
+
+    public init(kind: Kind, apiKey: String, models: [String]? = nil) {
+        self.kind = kind
+        self.apiKey = apiKey
+        self.models = models ?? Self.defaultModels(kind)
+    }
+
+    static func defaultModels(_ kind: Kind) -> [String] {
+        switch kind {
+        case .openai: ["gpt-4o", "gpt-4o-mini", "text-embedding-3-small"]
+        case .anthropic: ["claude-sonnet-4-5", "claude-haiku-4-5"]
+        case .gemini: ["gemini-2.5-pro", "gemini-2.5-flash"]
+        }
+    }
+
+    /// The base URL a provider connection should use for this fake, in the provider's own
+    /// convention (OpenAI's includes `/v1`).
+    public func baseURL(port: Int) -> String {
+        kind == .openai ? "http://127.0.0.1:\(port)/v1" : "http://127.0.0.1:\(port)"
+    }
+
+    public func router() -> Router<BasicRequestContext> {
+        let router = Router()
+        switch kind {
+        case .openai:
+            router.get("v1/models") { request, _ in
+                guard request.headers[.authorization] == "Bearer \(apiKey)" else {
+                    return Self.json(.unauthorized, OpenAIWire.invalidKey(request.headers[.authorization]))
+                }
+                return Self.json(.ok, OpenAIWire.modelList(models))
+            }
+        case .anthropic:
+            router.get("v1/models") { request, _ in
+                guard request.headers[.init("anthropic-version")!] != nil else {
+                    return Self.json(.badRequest, AnthropicWire.error(type: "invalid_request_error",
+                                                                      message: "anthropic-version: header is required"))
+                }
+                guard request.headers[.init("x-api-key")!] == apiKey else {
+                    return Self.json(.unauthorized, AnthropicWire.error(type: "authentication_error", message: "invalid x-api-key"))
+                }
+                return Self.json(.ok, AnthropicWire.modelList(models))
+            }
+        case .gemini:
+            router.get("v1beta/models") { request, _ in
+                guard request.headers[.init("x-goog-api-key")!] == apiKey else {
+                    return Self.json(.badRequest, GeminiWire.error(code: 400, status: "INVALID_ARGUMENT",
+                                                                   message: "API key not valid. Please pass a valid API key."))
+                }
+                return Self.json(.ok, GeminiWire.modelList(models))
+            }
+        }
+        return router
+    }
+
+    static func json(_ status: HTTPResponse.Status, _ object: Any) -> Response {
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
+        return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}
+
+/// OpenAI's shapes: https://platform.openai.com/docs/api-reference/models/list and its error object.
+enum OpenAIWire {
+    static func modelList(_ models: [String]) -> [String: Any] {
+        ["object": "list", "data": models.map { ["id": $0, "object": "model", "created": 1_715_367_049, "owned_by": "system"] }]
+    }
+
+    /// OpenAI masks all but the start and end of a wrong key in its message.
+    static func invalidKey(_ authorization: String?) -> [String: Any] {
+        let key = authorization.map { String($0.dropFirst("Bearer ".count)) } ?? ""
+        let shown = key.count > 8 ? "\(key.prefix(3))*****\(key.suffix(4))" : "****"
+        return ["error": ["message": "Incorrect API key provided: \(shown). You can find your API key at https://platform.openai.com/account/api-keys.",
+                          "type": "invalid_request_error", "param": NSNull(), "code": "invalid_api_key"]]
+    }
+}
+
+/// Anthropic's shapes: https://docs.anthropic.com/en/api/models-list and its error envelope.
+enum AnthropicWire {
+    static func modelList(_ models: [String]) -> [String: Any] {
+        ["data": models.map { ["type": "model", "id": $0, "display_name": $0, "created_at": "2025-09-29T00:00:00Z"] },
+         "has_more": false, "first_id": models.first ?? NSNull(), "last_id": models.last ?? NSNull()]
+    }
+
+    static func error(type: String, message: String) -> [String: Any] {
+        ["type": "error", "error": ["type": type, "message": message]]
+    }
+}
+
+/// Gemini's shapes: https://ai.google.dev/api/models#method:-models.list and Google's error envelope.
+enum GeminiWire {
+    static func modelList(_ models: [String]) -> [String: Any] {
+        ["models": models.map {
+            ["name": "models/\($0)", "version": "001", "displayName": $0, "inputTokenLimit": 1_048_576,
+             "outputTokenLimit": 65_536, "supportedGenerationMethods": ["generateContent", "countTokens"]]
+        }]
+    }
+
+    static func error(code: Int, status: String, message: String) -> [String: Any] {
+        ["error": ["code": code, "message": message, "status": status]]
+    }
+}
