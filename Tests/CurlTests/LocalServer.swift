@@ -1,0 +1,134 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Logging
+
+/// A loopback HTTP server for the client tests: echo, slow and sized answers.
+enum LocalServer {
+    static func router() -> Router<BasicRequestContext> {
+        let router = Router()
+        router.get("hello") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/plain", .init("X-Test")!: "1"], body: .init(byteBuffer: ByteBuffer(string: "hello")))
+        }
+        router.on("echo", method: .post) { request, _ in try await echo(request) }
+        router.on("echo", method: .put) { request, _ in try await echo(request) }
+        router.on("echo", method: .patch) { request, _ in try await echo(request) }
+        router.on("echo", method: .get) { request, _ in try await echo(request) }
+        router.on("echo", method: .delete) { request, _ in try await echo(request) }
+        router.get("slow") { request, _ in
+            let ms = request.uri.queryParameters.get("ms", as: Int.self) ?? 1000
+            try await Task.sleep(for: .milliseconds(ms))
+            return "late"
+        }
+        router.get("status/:code") { _, context in
+            let code = context.parameters.get("code", as: Int.self) ?? 500
+            return Response(status: .init(code: code), body: .init(byteBuffer: ByteBuffer(string: "status \(code)")))
+        }
+        router.get("bytes") { request, _ in
+            let count = request.uri.queryParameters.get("n", as: Int.self) ?? 0
+            return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(repeating: UInt8(ascii: "x"), count: count)))
+        }
+        return router
+    }
+
+    static func echo(_ request: Request) async throws -> Response {
+        let body = try await request.body.collect(upTo: 16 << 20)
+        var headers: [String: String] = [:]
+        for field in request.headers { headers[field.name.canonicalName] = field.value }
+        let object: [String: Any] = ["method": request.method.rawValue, "headers": headers, "body": String(buffer: body)]
+        let data = try JSONSerialization.data(withJSONObject: object)
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    /// Runs `body` with the base URL of a live server.
+    @discardableResult
+    static func with<T: Sendable>(_ body: @Sendable (String) async throws -> T) async throws -> T {
+        var logger = Logger(label: "local")
+        logger.logLevel = .warning
+        let app = Application(router: router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)), logger: logger)
+        return try await app.test(.live) { client in
+            guard let port = client.port else { throw CocoaError(.featureUnsupported) }
+            return try await body("http://127.0.0.1:\(port)")
+        }
+    }
+}
+
+/// A real proxy server from Debian's packages, started for one test and stopped after it.
+final class ProxyProcess: @unchecked Sendable {
+    let process = Process()
+    let port: Int
+    private let configPath: String?
+
+    enum Kind { case tinyproxy, microsocks }
+
+    init(_ kind: Kind, user: String? = nil, password: String? = nil) throws {
+        port = try FreePort.find()
+        switch kind {
+        case .tinyproxy:
+            let path = NSTemporaryDirectory() + "tinyproxy-\(UUID().uuidString).conf"
+            var config = "Port \(port)\nListen 127.0.0.1\nTimeout 30\nMaxClients 200\nAllow 127.0.0.1\nLogLevel Critical\n"
+            if let user, let password { config += "BasicAuth \(user) \(password)\n" }
+            try config.write(toFile: path, atomically: true, encoding: .utf8)
+            configPath = path
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/tinyproxy")
+            process.arguments = ["-d", "-c", path]
+        case .microsocks:
+            configPath = nil
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/microsocks")
+            var arguments = ["-i", "127.0.0.1", "-p", String(port)]
+            if let user, let password { arguments += ["-u", user, "-P", password] }
+            process.arguments = arguments
+        }
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        try FreePort.waitUntilListening(port)
+    }
+
+    deinit {
+        // SIGKILL without waitUntilExit: Foundation reaps the child itself, and waiting on
+        // its run loop from a test thread can hang.
+        kill(process.processIdentifier, SIGKILL)
+        if let configPath { try? FileManager.default.removeItem(atPath: configPath) }
+    }
+}
+
+enum FreePort {
+    /// Binds port 0 to let the kernel pick a free port, then releases it.
+    static func find() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { sockaddrPointer in
+                bind(fd, sockaddrPointer, length) == 0 && getsockname(fd, sockaddrPointer, &length) == 0
+            }
+        }
+        guard bound else { throw CocoaError(.fileNoSuchFile) }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    static func waitUntilListening(_ port: Int, timeout: TimeInterval = 5) throws {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            address.sin_port = UInt16(port).bigEndian
+            let connected = withUnsafePointer(to: &address) { pointer in
+                pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+                }
+            }
+            close(fd)
+            if connected { return }
+            usleep(20_000)
+        }
+        throw CocoaError(.fileReadUnknown)
+    }
+}
