@@ -1,0 +1,55 @@
+# NineRouter — the README's two commands: `make run` and `make test`.
+# Each installs what it is missing (Debian packages included), so a fresh Debian machine
+# with only the Swift toolchain needs nothing else.
+
+SHELL := /bin/bash
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+SWIFT ?= swift
+DATA_DIR ?= ./data
+VENV := .venv
+
+RUN_PACKAGES := libcurl4-openssl-dev libargon2-dev libsqlite3-dev pkg-config
+TEST_PACKAGES := $(RUN_PACKAGES) tinyproxy-bin microsocks python3 python3-venv
+
+.PHONY: run build test test-swift test-e2e deps test-deps clean
+
+# Installs the Debian packages in $(1) that are not installed yet.
+define apt_install
+	@missing=""; for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "Installing Debian packages:$$missing"; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+endef
+
+deps:
+	$(call apt_install,$(RUN_PACKAGES))
+
+build: deps
+	$(SWIFT) build -c release --product ninerouter
+
+run: build
+	@mkdir -p "$(DATA_DIR)"
+	@echo "Starting NineRouter on port $${ROUTER_PORT:-20128}; data in $(DATA_DIR)."
+	@if [ -z "$$INITIAL_PASSWORD" ]; then echo "Admin password: $(DATA_DIR)/initial-password (written on first start), unless already changed."; \
+	else echo "Admin password: the value of INITIAL_PASSWORD (until changed in the dashboard)."; fi
+	DATA_DIR="$(DATA_DIR)" ./.build/release/ninerouter serve
+
+test-deps:
+	$(call apt_install,$(TEST_PACKAGES))
+	@if [ ! -x $(VENV)/bin/python ]; then python3 -m venv $(VENV) || /usr/bin/python3 -m venv $(VENV); fi
+	@$(VENV)/bin/python -m pip install -q --disable-pip-version-check -r Tests/e2e/requirements.txt
+
+test-swift: test-deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+test-e2e: test-deps
+	$(SWIFT) build --product ninerouter
+	NINEROUTER_BIN=$$($(SWIFT) build --show-bin-path)/ninerouter $(VENV)/bin/python -m pytest -q Tests/e2e
+
+test: test-swift test-e2e
+
+clean:
+	rm -rf .build $(VENV)
