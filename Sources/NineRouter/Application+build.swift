@@ -26,7 +26,8 @@ public func buildApplication(config: ServerConfig, logger: Logger) throws -> som
 public func buildRouter(services: AppServices) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: SecurityHeadersMiddleware())
-    router.add(middleware: ErrorEnvelopeMiddleware())
+    let routeTable = RouteTable()
+    router.add(middleware: ErrorEnvelopeMiddleware(routes: routeTable))
     var fileLogger = Logger(label: "ninerouter.web")
     fileLogger.logLevel = services.config.logLevel
     router.add(middleware: FileMiddleware(services.config.webDirectory, searchForIndexHtml: true, logger: fileLogger))
@@ -51,5 +52,6 @@ public func buildRouter(services: AppServices) -> Router<AppRequestContext> {
     AliasesController(repositories: repositories, snapshots: snapshots).register(on: admin)
     ProxyPoolsController(repositories: repositories, snapshots: snapshots, probe: probe).register(on: admin)
     SettingsController(repositories: repositories, snapshots: snapshots).register(on: admin)
+    routeTable.load(router.routes.map { (path: $0.path.description, method: $0.method.rawValue) })
     return router
 }

@@ -7,6 +7,7 @@ import NIOCore
 /// logged and answered with a 500 that says nothing of internals.
 struct ErrorEnvelopeMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
+    let routes: RouteTable
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
@@ -14,14 +15,22 @@ struct ErrorEnvelopeMiddleware: RouterMiddleware {
         } catch let error as AdminError {
             return try error.response(from: request, context: context)
         } catch {
-            return try Self.adminError(for: error, request: request, context: context).response(from: request, context: context)
+            return try adminError(for: error, request: request, context: context).response(from: request, context: context)
         }
     }
 
-    static func adminError(for error: any Error, request: Request, context: Context) -> AdminError {
+    func adminError(for error: any Error, request: Request, context: Context) -> AdminError {
         if let error = error as? any HTTPResponseError {
             switch error.status {
-            case .notFound: return AdminError(.notFound, code: "not_found", message: "no route for \(request.method) \(request.uri.path)")
+            case .notFound:
+                let allowed = routes.methods(for: request.uri.path)
+                guard allowed.isEmpty else {
+                    var notAllowed = AdminError(.methodNotAllowed, code: "method_not_allowed",
+                                                message: "\(request.method) is not allowed here; use \(allowed.joined(separator: ", "))")
+                    notAllowed.extraHeaders[.allow] = allowed.joined(separator: ", ")
+                    return notAllowed
+                }
+                return AdminError(.notFound, code: "not_found", message: "no route for \(request.method) \(request.uri.path)")
             case .methodNotAllowed: return AdminError(.methodNotAllowed, code: "method_not_allowed", message: "\(request.method) is not allowed here")
             case .contentTooLarge: return AdminError(.contentTooLarge, code: "body_too_large", message: "request body is too large")
             default:

@@ -49,3 +49,20 @@ import Testing
         }
     }
 }
+
+@Suite struct MethodNotAllowedTests {
+    @Test func knownPathWithAnotherMethodIs405WithAllow() async throws {
+        let harness = try Harness()
+        try await harness.test { client async throws in
+            let token = try await client.token()
+            let put = try await client.call(.put, "/api/admin/providers", token: token, json: [:])
+            #expect(put.status == .methodNotAllowed)
+            #expect(put.headers[.allow] == "GET, POST")
+            #expect(put.errorCode == "method_not_allowed")
+            let post = try await client.call(.post, "/api/admin/providers/7", token: token, json: [:])
+            #expect(post.status == .methodNotAllowed)
+            #expect(post.headers[.allow] == "DELETE, GET, PATCH")
+            #expect(try await client.call(.get, "/api/admin/providers/7/nothing", token: token).status == .notFound)
+        }
+    }
+}

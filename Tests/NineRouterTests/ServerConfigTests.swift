@@ -1,0 +1,54 @@
+import Foundation
+import GRDB
+import Logging
+import Testing
+@testable import NineRouter
+
+@Suite struct ServerConfigTests {
+    @Test func defaults() throws {
+        let config = try ServerConfig.fromEnvironment([:])
+        #expect(config.port == 20128)
+        #expect(config.host == "0.0.0.0")
+        #expect(config.dataDirectory == "./data")
+        #expect(config.initialPassword == nil)
+        #expect(config.sessionTTL == .seconds(86400))
+        #expect(config.logLevel == .info)
+        #expect(!config.cookieSecure && !config.trustProxy)
+    }
+
+    @Test func environmentIsRead() throws {
+        let config = try ServerConfig.fromEnvironment([
+            "ROUTER_PORT": "8080", "HOST": "127.0.0.1", "DATA_DIR": "/var/lib/nr", "INITIAL_PASSWORD": "pw",
+            "LOG_LEVEL": "DEBUG", "SESSION_TTL": "30m", "COOKIE_SECURE": "1", "TRUST_PROXY": "true", "ENCRYPTION_KEY": "k",
+        ])
+        #expect(config.port == 8080)
+        #expect(config.host == "127.0.0.1")
+        #expect(config.dataDirectory == "/var/lib/nr")
+        #expect(config.initialPassword == "pw")
+        #expect(config.logLevel == .debug)
+        #expect(config.sessionTTL == .seconds(1800))
+        #expect(config.cookieSecure && config.trustProxy)
+        #expect(config.encryptionKey == "k")
+    }
+
+    @Test(arguments: ["24h", "7d", "90s", "3600"])
+    func durations(text: String) throws {
+        #expect(try ServerConfig.parseDuration(text, name: "X") > .zero)
+    }
+
+    @Test func badValuesAreNamed() {
+        #expect(throws: ServerConfig.ConfigError.self) { try ServerConfig.fromEnvironment(["ROUTER_PORT": "http"]) }
+        #expect(throws: ServerConfig.ConfigError.self) { try ServerConfig.fromEnvironment(["SESSION_TTL": "-1h"]) }
+        #expect(throws: ServerConfig.ConfigError.self) { try ServerConfig.fromEnvironment(["LOG_LEVEL": "loud"]) }
+        #expect(throws: ServerConfig.ConfigError.self) { try ServerConfig.fromEnvironment(["TRUST_PROXY": "maybe"]) }
+    }
+
+    @Test func storeIsOneSQLiteFileInWALModeWithMigrationsApplied() throws {
+        let harness = try Harness()
+        let mode = try harness.services.database.writer.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
+        #expect(mode == "wal")
+        let applied = try harness.services.database.writer.read { db in try AppDatabase.migrator.appliedMigrations(db) }
+        #expect(applied == ["v1-foundation"])
+        #expect(FileManager.default.fileExists(atPath: harness.config.dataDirectory + "/ninerouter.sqlite"))
+    }
+}
