@@ -30,7 +30,6 @@ build: deps
 	$(SWIFT) build -c release --product ninerouter
 
 run: build
-	@mkdir -p "$(DATA_DIR)"
 	@echo "Starting NineRouter on port $${ROUTER_PORT:-20128}; data in $(DATA_DIR)."
 	@if [ -z "$$INITIAL_PASSWORD" ]; then echo "Admin password: $(DATA_DIR)/initial-password (written on first start), unless already changed."; \
 	else echo "Admin password: the value of INITIAL_PASSWORD (until changed in the dashboard)."; fi

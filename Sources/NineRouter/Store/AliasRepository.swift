@@ -7,43 +7,31 @@ struct AliasRepository: Sendable {
     let database: AppDatabase
 
     func all() throws -> [ModelAlias] {
-        try database.writer.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM model_alias ORDER BY alias").map(Self.decode)
-        }
+        try database.fetchAll("SELECT * FROM model_alias ORDER BY alias", [], Self.decode)
     }
 
     func find(alias: String) throws -> ModelAlias? {
-        try database.writer.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM model_alias WHERE alias = ?", arguments: [alias]).map(Self.decode)
-        }
+        try database.fetchOne("SELECT * FROM model_alias WHERE alias = ?", [alias], Self.decode)
     }
 
     func insert(_ alias: ModelAlias) throws -> ModelAlias {
-        try database.writer.write { db in
-            try db.execute(sql: """
-                INSERT INTO model_alias (alias, targets, strategy, created_at, updated_at) VALUES (?, ?, ?, ?, ?)
-                """, arguments: [alias.alias, JSONColumn.encode(alias.targets), alias.strategy.rawValue,
-                                 alias.createdAt, alias.updatedAt])
-            var stored = alias
-            stored.id = db.lastInsertedRowID
-            return stored
-        }
+        var stored = alias
+        stored.id = try database.insert("""
+            INSERT INTO model_alias (alias, targets, strategy, created_at, updated_at) VALUES (?, ?, ?, ?, ?)
+            """, [alias.alias, JSONColumn.encode(alias.targets), alias.strategy.rawValue,
+                               alias.createdAt, alias.updatedAt])
+        return stored
     }
 
     func update(_ alias: ModelAlias) throws {
-        try database.writer.write { db in
-            try db.execute(sql: """
-                UPDATE model_alias SET alias = ?, targets = ?, strategy = ?, updated_at = ? WHERE id = ?
-                """, arguments: [alias.alias, JSONColumn.encode(alias.targets), alias.strategy.rawValue,
-                                 alias.updatedAt, alias.id])
-        }
+        try database.execute("""
+            UPDATE model_alias SET alias = ?, targets = ?, strategy = ?, updated_at = ? WHERE id = ?
+            """, [alias.alias, JSONColumn.encode(alias.targets), alias.strategy.rawValue,
+                               alias.updatedAt, alias.id])
     }
 
     func delete(alias: String) throws -> Bool {
-        try database.writer.write { db in
-            try db.execute(sql: "DELETE FROM model_alias WHERE alias = ?", arguments: [alias])
-            return db.changesCount > 0
-        }
+        try database.delete(from: "model_alias", where: "alias", is: alias)
     }
 
     private static func decode(_ row: Row) -> ModelAlias {

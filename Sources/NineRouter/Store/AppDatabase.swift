@@ -88,6 +88,37 @@ public struct AppDatabase: Sendable {
     }
 }
 
+extension AppDatabase {
+    /// Every row a query returns, decoded; the one read path the repositories share.
+    func fetchAll<T>(_ sql: String, _ arguments: StatementArguments = [], _ decode: (Row) throws -> T) throws -> [T] {
+        try writer.read { db in try Row.fetchAll(db, sql: sql, arguments: arguments).map(decode) }
+    }
+
+    func fetchOne<T>(_ sql: String, _ arguments: StatementArguments = [], _ decode: (Row) throws -> T) throws -> T? {
+        try writer.read { db in try Row.fetchOne(db, sql: sql, arguments: arguments).map(decode) }
+    }
+
+    /// Runs an INSERT and returns the new row id.
+    func insert(_ sql: String, _ arguments: StatementArguments) throws -> Int64 {
+        try writer.write { db in
+            try db.execute(sql: sql, arguments: arguments)
+            return db.lastInsertedRowID
+        }
+    }
+
+    func execute(_ sql: String, _ arguments: StatementArguments) throws {
+        try writer.write { db in try db.execute(sql: sql, arguments: arguments) }
+    }
+
+    /// Deletes by key; true when a row was there.
+    func delete(from table: String, where column: String, is value: some DatabaseValueConvertible) throws -> Bool {
+        try writer.write { db in
+            try db.execute(sql: "DELETE FROM \(table) WHERE \(column) = ?", arguments: [value])
+            return db.changesCount > 0
+        }
+    }
+}
+
 /// True when a write failed on a UNIQUE constraint, which the admin API reports as 409.
 func isUniqueViolation(_ error: any Error) -> Bool {
     guard let error = error as? DatabaseError else { return false }

@@ -7,48 +7,36 @@ struct AppKeyRepository: Sendable {
     let database: AppDatabase
 
     func all() throws -> [AppKey] {
-        try database.writer.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM app_key ORDER BY id").map(Self.decode)
-        }
+        try database.fetchAll("SELECT * FROM app_key ORDER BY id", [], Self.decode)
     }
 
     func find(id: Int64) throws -> AppKey? {
-        try database.writer.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM app_key WHERE id = ?", arguments: [id]).map(Self.decode)
-        }
+        try database.fetchOne("SELECT * FROM app_key WHERE id = ?", [id], Self.decode)
     }
 
     func insert(_ key: AppKey) throws -> AppKey {
-        try database.writer.write { db in
-            try db.execute(sql: """
-                INSERT INTO app_key (name, key_hash, key_prefix, allowed_models, rpm_limit, tpm_limit, expires_at,
-                    enabled, last_used_at, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [key.name, key.keyHash, key.keyPrefix, key.allowedModels.map(JSONColumn.encode),
-                                 key.rpmLimit, key.tpmLimit, key.expiresAt, key.enabled, key.lastUsedAt,
-                                 key.createdAt, key.updatedAt])
-            var stored = key
-            stored.id = db.lastInsertedRowID
-            return stored
-        }
+        var stored = key
+        stored.id = try database.insert("""
+            INSERT INTO app_key (name, key_hash, key_prefix, allowed_models, rpm_limit, tpm_limit, expires_at,
+                enabled, last_used_at, created_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, [key.name, key.keyHash, key.keyPrefix, key.allowedModels.map(JSONColumn.encode),
+                               key.rpmLimit, key.tpmLimit, key.expiresAt, key.enabled, key.lastUsedAt,
+                               key.createdAt, key.updatedAt])
+        return stored
     }
 
     func update(_ key: AppKey) throws {
-        try database.writer.write { db in
-            try db.execute(sql: """
-                UPDATE app_key SET name = ?, allowed_models = ?, rpm_limit = ?, tpm_limit = ?, expires_at = ?,
-                    enabled = ?, updated_at = ?
-                WHERE id = ?
-                """, arguments: [key.name, key.allowedModels.map(JSONColumn.encode), key.rpmLimit, key.tpmLimit,
-                                 key.expiresAt, key.enabled, key.updatedAt, key.id])
-        }
+        try database.execute("""
+            UPDATE app_key SET name = ?, allowed_models = ?, rpm_limit = ?, tpm_limit = ?, expires_at = ?,
+                enabled = ?, updated_at = ?
+            WHERE id = ?
+            """, [key.name, key.allowedModels.map(JSONColumn.encode), key.rpmLimit, key.tpmLimit,
+                               key.expiresAt, key.enabled, key.updatedAt, key.id])
     }
 
     func delete(id: Int64) throws -> Bool {
-        try database.writer.write { db in
-            try db.execute(sql: "DELETE FROM app_key WHERE id = ?", arguments: [id])
-            return db.changesCount > 0
-        }
+        try database.delete(from: "app_key", where: "id", is: id)
     }
 
     private static func decode(_ row: Row) -> AppKey {

@@ -8,46 +8,34 @@ struct ProviderRepository: Sendable {
     let secrets: SecretBox
 
     func all() throws -> [ProviderConnection] {
-        try database.writer.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM provider ORDER BY priority, id").map(decode)
-        }
+        try database.fetchAll("SELECT * FROM provider ORDER BY priority, id", [], decode)
     }
 
     func find(id: Int64) throws -> ProviderConnection? {
-        try database.writer.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM provider WHERE id = ?", arguments: [id]).map(decode)
-        }
+        try database.fetchOne("SELECT * FROM provider WHERE id = ?", [id], decode)
     }
 
     /// Inserts the connection and returns it with its new id.
     func insert(_ provider: ProviderConnection) throws -> ProviderConnection {
-        try database.writer.write { db in
-            try db.execute(sql: """
-                INSERT INTO provider (name, type, base_url, api_key_enc, models, enabled, priority, weight,
-                    proxy_pool_id, headers_enc, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: arguments(provider) + [provider.createdAt, provider.updatedAt])
-            var stored = provider
-            stored.id = db.lastInsertedRowID
-            return stored
-        }
+        var stored = provider
+        stored.id = try database.insert("""
+            INSERT INTO provider (name, type, base_url, api_key_enc, models, enabled, priority, weight,
+                proxy_pool_id, headers_enc, created_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments(provider) + [provider.createdAt, provider.updatedAt])
+        return stored
     }
 
     func update(_ provider: ProviderConnection) throws {
-        try database.writer.write { db in
-            try db.execute(sql: """
-                UPDATE provider SET name = ?, type = ?, base_url = ?, api_key_enc = ?, models = ?, enabled = ?,
-                    priority = ?, weight = ?, proxy_pool_id = ?, headers_enc = ?, updated_at = ?
-                WHERE id = ?
-                """, arguments: arguments(provider) + [provider.updatedAt, provider.id])
-        }
+        try database.execute("""
+            UPDATE provider SET name = ?, type = ?, base_url = ?, api_key_enc = ?, models = ?, enabled = ?,
+                priority = ?, weight = ?, proxy_pool_id = ?, headers_enc = ?, updated_at = ?
+            WHERE id = ?
+            """, arguments(provider) + [provider.updatedAt, provider.id])
     }
 
     func delete(id: Int64) throws -> Bool {
-        try database.writer.write { db in
-            try db.execute(sql: "DELETE FROM provider WHERE id = ?", arguments: [id])
-            return db.changesCount > 0
-        }
+        try database.delete(from: "provider", where: "id", is: id)
     }
 
     private func arguments(_ p: ProviderConnection) -> StatementArguments {

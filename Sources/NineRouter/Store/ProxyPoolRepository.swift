@@ -8,37 +8,28 @@ struct ProxyPoolRepository: Sendable {
     let secrets: SecretBox
 
     func all() throws -> [ProxyPool] {
-        try database.writer.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM proxy_pool ORDER BY id").map(decode)
-        }
+        try database.fetchAll("SELECT * FROM proxy_pool ORDER BY id", [], decode)
     }
 
     func find(id: Int64) throws -> ProxyPool? {
-        try database.writer.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM proxy_pool WHERE id = ?", arguments: [id]).map(decode)
-        }
+        try database.fetchOne("SELECT * FROM proxy_pool WHERE id = ?", [id], decode)
     }
 
     func insert(_ pool: ProxyPool) throws -> ProxyPool {
-        try database.writer.write { db in
-            try db.execute(sql: """
-                INSERT INTO proxy_pool (name, proxies_enc, strategy, strict, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?)
-                """, arguments: [pool.name, seal(pool.proxies), pool.strategy.rawValue, pool.strict,
-                                 pool.createdAt, pool.updatedAt])
-            var stored = pool
-            stored.id = db.lastInsertedRowID
-            return stored
-        }
+        var stored = pool
+        stored.id = try database.insert("""
+            INSERT INTO proxy_pool (name, proxies_enc, strategy, strict, created_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?)
+            """, [pool.name, seal(pool.proxies), pool.strategy.rawValue, pool.strict,
+                               pool.createdAt, pool.updatedAt])
+        return stored
     }
 
     func update(_ pool: ProxyPool) throws {
-        try database.writer.write { db in
-            try db.execute(sql: """
-                UPDATE proxy_pool SET name = ?, proxies_enc = ?, strategy = ?, strict = ?, updated_at = ? WHERE id = ?
-                """, arguments: [pool.name, seal(pool.proxies), pool.strategy.rawValue, pool.strict,
-                                 pool.updatedAt, pool.id])
-        }
+        try database.execute("""
+            UPDATE proxy_pool SET name = ?, proxies_enc = ?, strategy = ?, strict = ?, updated_at = ? WHERE id = ?
+            """, [pool.name, seal(pool.proxies), pool.strategy.rawValue, pool.strict,
+                               pool.updatedAt, pool.id])
     }
 
     enum DeleteOutcome: Equatable {
