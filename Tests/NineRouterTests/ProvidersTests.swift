@@ -111,6 +111,8 @@ import Testing
             let first = try await client.call(.post, "/api/admin/providers", token: token, json: ["name": "a", "api_key": "k1"])
             let second = try await client.call(.post, "/api/admin/providers", token: token, json: ["name": "b", "api_key": "k2"])
             #expect(try await client.call(.post, "/api/admin/providers", token: token, json: ["name": "a"]).status == .conflict)
+            // Names pick a provider in "name/model", so they are unique regardless of case.
+            #expect(try await client.call(.post, "/api/admin/providers", token: token, json: ["name": "A"]).status == .conflict)
             let rename = try await client.call(.patch, "/api/admin/providers/\(second["id"] as? Int ?? 0)", token: token,
                                                json: ["name": "a"])
             #expect(rename.status == .conflict)
@@ -147,7 +149,10 @@ import Testing
                 #expect(response.status == .notFound, "\(path)")
                 #expect(response.errorCode == "not_found")
             }
-            for raw in ["", "[]", "null", "\"x\"", "{\"name\":", "{\"name\":\"\u{0}\"}"] {
+            let deep = String(repeating: "[", count: 200_000) + String(repeating: "]", count: 200_000)
+            let deepObject = String(repeating: "{\"a\":", count: 100_000) + "1" + String(repeating: "}", count: 100_000)
+            for raw in ["", "[]", "null", "\"x\"", "{\"name\":", "{\"name\":\"\u{0}\"}", deep, deepObject,
+                        "{\"name\":\"\\ud800\"}", "\u{FEFF}{\"name\":\"bom\"}", "{\"name\":1e999}"] {
                 let response = try await client.call(.post, "/api/admin/providers", token: token, raw: raw)
                 #expect(response.status.code < 500, "\(raw)")
             }

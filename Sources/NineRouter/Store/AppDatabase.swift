@@ -34,7 +34,7 @@ public struct AppDatabase: Sendable {
                 );
                 CREATE TABLE proxy_pool (
                     id INTEGER PRIMARY KEY AUTOINCREMENT,
-                    name TEXT NOT NULL UNIQUE,
+                    name TEXT NOT NULL UNIQUE COLLATE NOCASE,
                     proxies_enc TEXT NOT NULL,
                     strategy TEXT NOT NULL,
                     strict INTEGER NOT NULL,
@@ -43,7 +43,7 @@ public struct AppDatabase: Sendable {
                 );
                 CREATE TABLE provider (
                     id INTEGER PRIMARY KEY AUTOINCREMENT,
-                    name TEXT NOT NULL UNIQUE,
+                    name TEXT NOT NULL UNIQUE COLLATE NOCASE,
                     type TEXT NOT NULL,
                     base_url TEXT NOT NULL,
                     api_key_enc TEXT NOT NULL,
