@@ -2,9 +2,9 @@ import Hummingbird
 import Logging
 import NIOCore
 
-/// Turns every error into the caller's envelope: the admin API's under `/api/admin`,
-/// a plain JSON error elsewhere. Nothing a client sends becomes a 500; a real bug is
-/// logged and answered with a 500 that says nothing of internals.
+/// Turns every error into the admin API's envelope (the `/v1` routes will answer in the
+/// OpenAI or Anthropic envelope of their own). Nothing a client sends becomes a 500; a real
+/// bug is logged and answered with a 500 that says nothing of internals.
 struct ErrorEnvelopeMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
     let routes: RouteTable

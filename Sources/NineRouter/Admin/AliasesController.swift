@@ -18,7 +18,7 @@ struct AliasesController {
             let now = Date()
             var alias = ModelAlias(id: 0, alias: "", targets: [], strategy: .fallback, createdAt: now, updatedAt: now)
             try apply(body, to: &alias, creating: true)
-            let stored = try Store.write(name: alias.alias, field: "alias") { try repositories.aliases.insert(alias) }
+            let stored = try AdminResource.write(name: alias.alias, field: "alias") { try repositories.aliases.insert(alias) }
             try snapshots.reload()
             return JSONOutput.response(AliasView(stored), status: .created)
         }
@@ -30,7 +30,7 @@ struct AliasesController {
             let body = try await JSONFields.read(request)
             try apply(body, to: &alias, creating: false)
             alias.updatedAt = Date()
-            try Store.write(name: alias.alias, field: "alias") { try repositories.aliases.update(alias) }
+            try AdminResource.write(name: alias.alias, field: "alias") { try repositories.aliases.update(alias) }
             try snapshots.reload()
             return JSONOutput.response(AliasView(alias))
         }

@@ -44,14 +44,14 @@ struct KeysController {
             return JSONOutput.response(AppKeyView(key))
         }
         group.delete("keys/:id") { _, context in
-            guard try repositories.keys.delete(id: try Store.id(context)) else { throw AdminError.notFound("app key") }
+            guard try repositories.keys.delete(id: try AdminResource.id(context)) else { throw AdminError.notFound("app key") }
             try snapshots.reload()
             return Response(status: .noContent)
         }
     }
 
     private func find(_ context: AppRequestContext) throws -> AppKey {
-        guard let key = try repositories.keys.find(id: try Store.id(context)) else { throw AdminError.notFound("app key") }
+        guard let key = try repositories.keys.find(id: try AdminResource.id(context)) else { throw AdminError.notFound("app key") }
         return key
     }
 

@@ -23,7 +23,7 @@ struct ProvidersController {
                 id: 0, name: "", type: .openai, baseURL: "", apiKey: "", models: [], enabled: true, priority: 0,
                 weight: 1, proxyPoolID: nil, headers: [:], createdAt: now, updatedAt: now)
             try apply(body, to: &provider, creating: true)
-            let stored = try Store.write(name: provider.name) { try repositories.providers.insert(provider) }
+            let stored = try AdminResource.write(name: provider.name) { try repositories.providers.insert(provider) }
             try snapshots.reload()
             return JSONOutput.response(ProviderView(stored), status: .created)
         }
@@ -35,12 +35,12 @@ struct ProvidersController {
             let body = try await JSONFields.read(request)
             try apply(body, to: &provider, creating: false)
             provider.updatedAt = Date()
-            try Store.write(name: provider.name) { try repositories.providers.update(provider) }
+            try AdminResource.write(name: provider.name) { try repositories.providers.update(provider) }
             try snapshots.reload()
             return JSONOutput.response(ProviderView(provider))
         }
         group.delete("providers/:id") { _, context in
-            guard try repositories.providers.delete(id: try Store.id(context)) else { throw AdminError.notFound("provider") }
+            guard try repositories.providers.delete(id: try AdminResource.id(context)) else { throw AdminError.notFound("provider") }
             try snapshots.reload()
             return Response(status: .noContent)
         }
@@ -52,7 +52,7 @@ struct ProvidersController {
     }
 
     private func find(_ context: AppRequestContext) throws -> ProviderConnection {
-        guard let provider = try repositories.providers.find(id: try Store.id(context)) else {
+        guard let provider = try repositories.providers.find(id: try AdminResource.id(context)) else {
             throw AdminError.notFound("provider")
         }
         return provider

@@ -21,7 +21,7 @@ struct ProxyPoolsController {
             let now = Date()
             var pool = ProxyPool(id: 0, name: "", proxies: [], strategy: .roundRobin, strict: true, createdAt: now, updatedAt: now)
             try apply(body, to: &pool, creating: true)
-            let stored = try Store.write(name: pool.name) { try repositories.proxyPools.insert(pool) }
+            let stored = try AdminResource.write(name: pool.name) { try repositories.proxyPools.insert(pool) }
             try snapshots.reload()
             return JSONOutput.response(ProxyPoolView(stored), status: .created)
         }
@@ -33,12 +33,12 @@ struct ProxyPoolsController {
             let body = try await JSONFields.read(request)
             try apply(body, to: &pool, creating: false)
             pool.updatedAt = Date()
-            try Store.write(name: pool.name) { try repositories.proxyPools.update(pool) }
+            try AdminResource.write(name: pool.name) { try repositories.proxyPools.update(pool) }
             try snapshots.reload()
             return JSONOutput.response(ProxyPoolView(pool))
         }
         group.delete("proxy-pools/:id") { _, context in
-            switch try repositories.proxyPools.delete(id: try Store.id(context)) {
+            switch try repositories.proxyPools.delete(id: try AdminResource.id(context)) {
             case .deleted:
                 try snapshots.reload()
                 return Response(status: .noContent)
@@ -60,7 +60,7 @@ struct ProxyPoolsController {
     }
 
     private func find(_ context: AppRequestContext) throws -> ProxyPool {
-        guard let pool = try repositories.proxyPools.find(id: try Store.id(context)) else { throw AdminError.notFound("proxy pool") }
+        guard let pool = try repositories.proxyPools.find(id: try AdminResource.id(context)) else { throw AdminError.notFound("proxy pool") }
         return pool
     }
 

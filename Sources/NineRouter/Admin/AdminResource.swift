@@ -1,7 +1,7 @@
 import Hummingbird
 
 /// Small glue between routes and repositories, shared by every resource controller.
-enum Store {
+enum AdminResource {
     /// The `:id` path parameter; anything but a positive integer cannot name a row.
     static func id(_ context: AppRequestContext) throws -> Int64 {
         guard let text = context.parameters.get("id"), let id = Int64(text), id > 0 else {
