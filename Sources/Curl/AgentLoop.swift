@@ -21,7 +21,8 @@ final class AgentLoop: @unchecked Sendable {
             for command in queue.drain() {
                 switch command {
                 case .add(let transfer): start(transfer)
-                case .cancel(let id): cancel(id)
+                case .resume(let id): resume(id)
+                case .cancel(let id): end(id, error: CurlError.cancelled)
                 case .stop:
                     stopAll()
                     return
@@ -29,34 +30,67 @@ final class AgentLoop: @unchecked Sendable {
             }
             curl_multi_perform(multi.pointer, &running)
             completeFinished()
-            curl_multi_poll(multi.pointer, nil, 0, 1000, nil)
+            expireDeadlines()
+            curl_multi_poll(multi.pointer, nil, 0, pollTimeoutMilliseconds(), nil)
         }
     }
 
     private func start(_ transfer: Transfer) {
         if cancelledEarly.remove(transfer.id) != nil {
-            transfer.finish(.failure(CurlError.cancelled))
+            transfer.finish(error: CurlError.cancelled)
             return
         }
         do {
             try EasyConfigurator.configure(transfer)
         } catch {
             transfer.release()
-            transfer.finish(.failure(error))
+            transfer.finish(error: error)
             return
         }
         transfers[transfer.id] = transfer
         curl_multi_add_handle(multi.pointer, transfer.easy)
     }
 
-    private func cancel(_ id: UInt64) {
+    /// The reader wants more: un-pause libcurl if it is holding data for us.
+    private func resume(_ id: UInt64) {
+        guard let transfer = transfers[id] else { return }
+        transfer.readerFull = false
+        transfer.lastActivity = ContinuousClock.now
+        if transfer.curlPaused {
+            transfer.curlPaused = false
+            curl_easy_pause(transfer.easy, CURLPAUSE_CONT)
+        }
+    }
+
+    /// Aborts a transfer in flight (cancelled, or its deadline passed).
+    private func end(_ id: UInt64, error: CurlError) {
         guard let transfer = transfers.removeValue(forKey: id) else {
-            cancelledEarly.insert(id)
+            if case .cancelled = error { cancelledEarly.insert(id) }
             return
         }
         curl_multi_remove_handle(multi.pointer, transfer.easy)
         transfer.release()
-        transfer.finish(.failure(CurlError.cancelled))
+        transfer.finish(error: error)
+    }
+
+    private func expireDeadlines() {
+        let now = ContinuousClock.now
+        for (id, transfer) in transfers {
+            guard let deadline = transfer.deadline, deadline <= now else { continue }
+            let what = transfer.sawBodyByte ? "the upstream stalled mid-answer" : "no answer from the upstream in time"
+            end(id, error: .timedOut(message: what))
+        }
+    }
+
+    /// Sleep at most until the nearest deadline (libcurl shortens it further for its own timers).
+    private func pollTimeoutMilliseconds() -> Int32 {
+        let now = ContinuousClock.now
+        var timeout: Duration = .seconds(1)
+        for transfer in transfers.values {
+            if let deadline = transfer.deadline { timeout = min(timeout, max(.zero, deadline - now)) }
+        }
+        let (seconds, attoseconds) = timeout.components
+        return Int32(seconds * 1000 + attoseconds / 1_000_000_000_000_000) + 1
     }
 
     private func completeFinished() {
@@ -73,36 +107,22 @@ final class AgentLoop: @unchecked Sendable {
             }
             let transfer = Unmanaged<Transfer>.fromOpaque(privatePointer).takeUnretainedValue()
             transfers.removeValue(forKey: transfer.id)
-            transfer.finish(result(of: transfer, code: code))
+            transfer.finish(error: failure(code, transfer))
             transfer.release()
         }
     }
 
-    private func result(of transfer: Transfer, code: CURLcode) -> Result<UpstreamResponse, any Error> {
-        if code == CURLE_OK {
-            var status = 0
-            nr_easy_getinfo_long(transfer.easy, CURLINFO_RESPONSE_CODE, &status)
-            return .success(UpstreamResponse(status: status, headers: transfer.responseHeaders, body: transfer.body))
-        }
-        if transfer.bodyTooLarge {
-            return .failure(CurlError.transport(code: Int(code.rawValue), message: "response body over \(transfer.maxBodyBytes) bytes"))
-        }
+    private func failure(_ code: CURLcode, _ transfer: Transfer) -> CurlError? {
+        if code == CURLE_OK { return nil }
         let detail = transfer.curlErrorMessage.isEmpty ? String(cString: curl_easy_strerror(code)) : transfer.curlErrorMessage
-        if code == CURLE_OPERATION_TIMEDOUT {
-            return .failure(CurlError.timedOut(message: detail))
-        }
-        return .failure(CurlError.transport(code: Int(code.rawValue), message: detail))
+        if code == CURLE_OPERATION_TIMEDOUT { return .timedOut(message: detail) }
+        return .transport(code: Int(code.rawValue), message: detail)
     }
 
     private func stopAll() {
-        for transfer in transfers.values {
-            curl_multi_remove_handle(multi.pointer, transfer.easy)
-            transfer.release()
-            transfer.finish(.failure(CurlError.agentStopped))
-        }
-        transfers.removeAll()
+        for id in Array(transfers.keys) { end(id, error: .agentStopped) }
         for command in queue.drain() {
-            if case .add(let transfer) = command { transfer.finish(.failure(CurlError.agentStopped)) }
+            if case .add(let transfer) = command { transfer.finish(error: CurlError.agentStopped) }
         }
         curl_multi_cleanup(multi.pointer)
     }

@@ -8,20 +8,17 @@ import Synchronization
 public final class CurlAgent: Sendable {
     enum Command: @unchecked Sendable {
         case add(Transfer)
+        case resume(UInt64)
         case cancel(UInt64)
         case stop
     }
 
     private let queue = CommandQueue()
     private let multi: MultiHandle
-    private let maxBodyBytes: Int
 
-    /// - Parameter maxBodyBytes: a buffered response larger than this fails the transfer.
-    public init(maxBodyBytes: Int = 64 << 20) {
+    public init() {
         Self.globalInit
-        self.maxBodyBytes = maxBodyBytes
         self.multi = MultiHandle()
-        let multi = self.multi
         let loop = AgentLoop(multi: multi, queue: queue)
         let thread = Thread { loop.run() }
         thread.name = "curl-agent"
@@ -37,25 +34,29 @@ public final class CurlAgent: Sendable {
         send(.stop)
     }
 
-    /// Runs one request and returns the whole response. Cancelling the calling task aborts
-    /// the transfer.
-    public func perform(_ request: UpstreamRequest) async throws -> UpstreamResponse {
+    /// Starts a request and returns once its head has arrived; the body follows as it comes.
+    /// Cancelling the calling task before the head, or dropping the body, aborts the transfer.
+    public func stream(_ request: UpstreamRequest) async throws -> UpstreamStream {
         let id = queue.makeID()
-        let transfer = Transfer(id: id, request: request, maxBodyBytes: maxBodyBytes)
-        return try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { continuation in
-                transfer.continuation = continuation
+        let transfer = Transfer(id: id, request: request) { [weak self] command in self?.send(command) }
+        let head = try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<UpstreamHead, any Error>) in
+                transfer.headContinuation = continuation
                 if Task.isCancelled {
-                    transfer.finish(.failure(CurlError.cancelled))
-                    return
-                }
-                if !send(.add(transfer)) {
-                    transfer.finish(.failure(CurlError.agentStopped))
+                    transfer.finish(error: CurlError.cancelled)
+                } else if !send(.add(transfer)) {
+                    transfer.finish(error: CurlError.agentStopped)
                 }
             }
         } onCancel: {
             send(.cancel(id))
         }
+        return UpstreamStream(head: head, body: transfer.body)
+    }
+
+    /// Runs a request and reads the whole answer, at most `limit` bytes of body.
+    public func perform(_ request: UpstreamRequest, limit: Int = 64 << 20) async throws -> UpstreamResponse {
+        try await stream(request).collect(limit: limit)
     }
 
     @discardableResult

@@ -7,6 +7,7 @@ public enum CurlError: Error, Sendable, Equatable, CustomStringConvertible {
     case cancelled
     case agentStopped
     case invalidRequest(String)
+    case bodyTooLarge(limit: Int)
 
     public var description: String {
         switch self {
@@ -15,6 +16,7 @@ public enum CurlError: Error, Sendable, Equatable, CustomStringConvertible {
         case .cancelled: "transfer cancelled"
         case .agentStopped: "HTTP client stopped"
         case .invalidRequest(let why): "invalid upstream request: \(why)"
+        case .bodyTooLarge(let limit): "upstream answer is over \(limit) bytes"
         }
     }
 }

@@ -18,16 +18,13 @@ enum EasyConfigurator {
         nr_easy_setopt_long(easy, CURLOPT_SSL_VERIFYPEER, 1)
         nr_easy_setopt_long(easy, CURLOPT_SSL_VERIFYHOST, 2)
         nr_easy_setopt_long(easy, CURLOPT_FOLLOWLOCATION, 0)
+        nr_easy_setopt_long(easy, CURLOPT_SUPPRESS_CONNECT_HEADERS, 1)
         nr_easy_setopt_ptr(easy, CURLOPT_ERRORBUFFER, transfer.errorBuffer)
         nr_easy_setopt_ptr(easy, CURLOPT_PRIVATE, Unmanaged.passUnretained(transfer).toOpaque())
 
         let timeouts = request.timeouts
         nr_easy_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, milliseconds(timeouts.connect))
         if let total = timeouts.total { nr_easy_setopt_long(easy, CURLOPT_TIMEOUT_MS, milliseconds(total)) }
-        if let stall = timeouts.stall {
-            nr_easy_setopt_long(easy, CURLOPT_LOW_SPEED_LIMIT, 1)
-            nr_easy_setopt_long(easy, CURLOPT_LOW_SPEED_TIME, max(1, milliseconds(stall) / 1000))
-        }
 
         nr_easy_setopt_string(easy, CURLOPT_PROXY, request.proxy?.url ?? "")
         nr_easy_setopt_string(easy, CURLOPT_NOPROXY, "")
@@ -86,11 +83,7 @@ private let onBody: @convention(c) (UnsafeMutablePointer<CChar>?, Int, Int, Unsa
     guard let data, let user else { return 0 }
     let transfer = Unmanaged<Transfer>.fromOpaque(user).takeUnretainedValue()
     let length = size * count
-    if transfer.body.count + length > transfer.maxBodyBytes {
-        transfer.bodyTooLarge = true
-        return 0
-    }
-    transfer.body.append(contentsOf: UnsafeRawBufferPointer(start: data, count: length))
+    guard transfer.receiveBody(UnsafeRawBufferPointer(start: data, count: length)) else { return Int(CURL_WRITEFUNC_PAUSE) }
     return length
 }
 

@@ -1,24 +1,42 @@
 import CCurl
 import Foundation
+import NIOCore
 
-/// One request in flight on the agent thread: its easy handle, what has arrived so far, and
-/// the continuation to resume when it ends. Touched only by the agent thread once added.
+/// One request in flight on the agent thread: its easy handle, the head being parsed, the
+/// body's producer, and the flow-control state. Touched only by the agent thread once added
+/// (the head continuation is set before the transfer is handed over).
 final class Transfer: @unchecked Sendable {
     let id: UInt64
     let request: UpstreamRequest
-    let maxBodyBytes: Int
-    var continuation: CheckedContinuation<UpstreamResponse, any Error>?
+    let source: UpstreamBody.Producer.Source
+    let body: UpstreamBody
+    let firstByteDeadline: ContinuousClock.Instant?
+    /// When bytes last arrived, or the reader last asked for more: the stall clock.
+    var lastActivity = ContinuousClock.now
+    var headContinuation: CheckedContinuation<UpstreamHead, any Error>?
     var easy: UnsafeMutableRawPointer?
     var headerList: UnsafeMutablePointer<curl_slist>?
-    var responseHeaders: [(name: String, value: String)] = []
-    var body: [UInt8] = []
-    var bodyTooLarge = false
+
+    private var status = 0
+    private var headers: [(name: String, value: String)] = []
+    private(set) var headDelivered = false
+    private(set) var sawBodyByte = false
+    /// The reader asked us to stop; the next write callback pauses the transfer.
+    var readerFull = false
+    /// libcurl is holding data for us because we paused.
+    var curlPaused = false
     let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
 
-    init(id: UInt64, request: UpstreamRequest, maxBodyBytes: Int) {
+    init(id: UInt64, request: UpstreamRequest, send: @escaping @Sendable (CurlAgent.Command) -> Void) {
         self.id = id
         self.request = request
-        self.maxBodyBytes = maxBodyBytes
+        let made = UpstreamBody.Producer.makeSequence(
+            backPressureStrategy: .init(lowWatermark: 2, highWatermark: 16),
+            finishOnDeinit: false,
+            delegate: TransferFlowControl(id: id, send: send))
+        source = made.source
+        body = UpstreamBody(sequence: made.sequence)
+        firstByteDeadline = request.timeouts.firstByte.map { ContinuousClock.now + $0 }
         errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
     }
 
@@ -26,10 +44,76 @@ final class Transfer: @unchecked Sendable {
         errorBuffer.deallocate()
     }
 
-    /// Resumes the waiting caller exactly once.
-    func finish(_ result: Result<UpstreamResponse, any Error>) {
-        continuation?.resume(with: result)
-        continuation = nil
+    var curlErrorMessage: String { String(cString: errorBuffer) }
+
+    /// The moment this transfer times out if nothing arrives: the first-byte deadline until
+    /// the first body byte, then the stall timeout after the last byte. A transfer paused for
+    /// a slow reader is waiting on us, not on the upstream, and has no deadline.
+    var deadline: ContinuousClock.Instant? {
+        if !sawBodyByte { return firstByteDeadline }
+        if readerFull || curlPaused { return nil }
+        return request.timeouts.stall.map { lastActivity + $0 }
+    }
+
+    /// One raw header line from libcurl. A status line starts a new header block (after a 1xx);
+    /// the blank line after a final status completes the head.
+    func receiveHeaderLine(_ line: String) {
+        let trimmed = line.trimmingCharacters(in: .whitespacesAndNewlines)
+        if trimmed.hasPrefix("HTTP/") {
+            let parts = trimmed.split(separator: " ", maxSplits: 2)
+            status = parts.count > 1 ? Int(parts[1]) ?? 0 : 0
+            headers.removeAll()
+            return
+        }
+        if trimmed.isEmpty {
+            if status >= 200 { deliverHead() }
+            return
+        }
+        guard let colon = trimmed.firstIndex(of: ":") else { return }
+        let name = String(trimmed[..<colon]).trimmingCharacters(in: .whitespaces)
+        let value = String(trimmed[trimmed.index(after: colon)...]).trimmingCharacters(in: .whitespaces)
+        headers.append((name: name, value: value))
+    }
+
+    /// Hands status and headers to the caller exactly once.
+    func deliverHead() {
+        guard !headDelivered else { return }
+        headDelivered = true
+        if status == 0, let easy {
+            var code = 0
+            nr_easy_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &code)
+            status = code
+        }
+        headContinuation?.resume(returning: UpstreamHead(status: status, headers: headers))
+        headContinuation = nil
+    }
+
+    /// Passes body bytes on; returns false when the reader is full and libcurl must hold them.
+    func receiveBody(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        if readerFull {
+            curlPaused = true
+            return false
+        }
+        deliverHead()
+        sawBodyByte = true
+        lastActivity = ContinuousClock.now
+        switch source.yield(ByteBuffer(bytes: bytes)) {
+        case .produceMore, .dropped: break
+        case .stopProducing: readerFull = true
+        }
+        return true
+    }
+
+    /// Ends the transfer for the caller: a pending head fails, the body finishes.
+    func finish(error: (any Error)?) {
+        if let error {
+            headContinuation?.resume(throwing: error)
+            headContinuation = nil
+            source.finish(error)
+        } else {
+            deliverHead()
+            source.finish()
+        }
     }
 
     /// Frees libcurl resources; the agent has already removed the handle from the multi.
@@ -38,24 +122,5 @@ final class Transfer: @unchecked Sendable {
         easy = nil
         if let headerList { curl_slist_free_all(headerList) }
         headerList = nil
-    }
-
-    var curlErrorMessage: String {
-        String(cString: errorBuffer)
-    }
-
-    /// Appends one raw header line; a new status line (after a proxy CONNECT or a 1xx)
-    /// starts the header list afresh.
-    func receiveHeaderLine(_ line: String) {
-        let trimmed = line.trimmingCharacters(in: .whitespacesAndNewlines)
-        if trimmed.isEmpty { return }
-        if trimmed.hasPrefix("HTTP/") {
-            responseHeaders.removeAll()
-            return
-        }
-        guard let colon = trimmed.firstIndex(of: ":") else { return }
-        let name = String(trimmed[..<colon]).trimmingCharacters(in: .whitespaces)
-        let value = String(trimmed[trimmed.index(after: colon)...]).trimmingCharacters(in: .whitespaces)
-        responseHeaders.append((name: name, value: value))
     }
 }

@@ -24,14 +24,18 @@ public struct UpstreamRequest: Sendable {
 /// Limits for one transfer. A `total` of nil means none: a streamed answer may last minutes.
 public struct UpstreamTimeouts: Sendable, Equatable {
     public var connect: Duration
-    public var total: Duration?
+    /// Until the first body byte (or the end of an empty answer).
+    public var firstByte: Duration?
     /// Abort when fewer than one byte per second arrives for this long.
     public var stall: Duration?
+    public var total: Duration?
 
-    public init(connect: Duration = .seconds(10), total: Duration? = .seconds(120), stall: Duration? = .seconds(120)) {
+    public init(connect: Duration = .seconds(10), firstByte: Duration? = .seconds(120), stall: Duration? = .seconds(120),
+                total: Duration? = nil) {
         self.connect = connect
-        self.total = total
+        self.firstByte = firstByte
         self.stall = stall
+        self.total = total
     }
 }
 

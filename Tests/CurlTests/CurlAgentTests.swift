@@ -1,5 +1,6 @@
 import Curl
 import Foundation
+import NIOCore
 import Testing
 
 @Suite struct CurlAgentTests {
@@ -63,6 +64,12 @@ import Testing
         }
     }
 
+    @Test func streamedCallsHaveNoTotalTimeoutByDefault() {
+        #expect(UpstreamTimeouts().total == nil)
+        #expect(UpstreamTimeouts().firstByte == .seconds(120))
+        #expect(UpstreamTimeouts().connect == .seconds(10))
+    }
+
     @Test func hundredsOfConcurrentTransfers() async throws {
         try await LocalServer.with { base async throws in
             let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
@@ -102,10 +109,107 @@ import Testing
     }
 
     @Test func bodyOverTheLimitFails() async throws {
-        let small = CurlAgent(maxBodyBytes: 1000)
         try await LocalServer.with { base async throws in
-            await #expect(throws: CurlError.self) { _ = try await small.perform(UpstreamRequest(url: base + "/bytes?n=5000")) }
-            #expect(try await small.perform(UpstreamRequest(url: base + "/bytes?n=500")).body.count == 500)
+            await #expect(throws: CurlError.bodyTooLarge(limit: 1000)) {
+                _ = try await agent.perform(UpstreamRequest(url: base + "/bytes?n=5000"), limit: 1000)
+            }
+            #expect(try await agent.perform(UpstreamRequest(url: base + "/bytes?n=500"), limit: 1000).body.count == 500)
+        }
+    }
+}
+
+/// Streaming: the head before the body, chunks as they come, back-pressure, cancellation
+/// by dropping the body, and the first-byte and stall timeouts.
+@Suite(.serialized) struct CurlStreamingTests {
+    let agent = CurlAgent()
+
+    @Test func headArrivesBeforeTheBodyAndChunksArriveAsSent() async throws {
+        try await LocalServer.with { base async throws in
+            let started = ContinuousClock.now
+            let response = try await agent.stream(UpstreamRequest(url: base + "/drip?n=5&ms=200"))
+            #expect(response.status == 200)
+            #expect(response.head.header("content-type") == "text/event-stream")
+            #expect(ContinuousClock.now - started < .milliseconds(500))
+            var text = ""
+            var arrivals: [Duration] = []
+            for try await chunk in response.body {
+                text += String(buffer: chunk)
+                arrivals.append(ContinuousClock.now - started)
+            }
+            #expect(text == (0..<5).map { "data: \($0)\n\n" }.joined())
+            #expect(arrivals.count >= 4)
+            #expect((arrivals.last ?? .zero) - (arrivals.first ?? .zero) > .milliseconds(600))
+        }
+    }
+
+    @Test func slowReaderPausesTheTransferAndLosesNothing() async throws {
+        let total = 512 << 20
+        let server = try RawFloodServer(total: total)
+        let response = try await agent.stream(UpstreamRequest(url: "http://127.0.0.1:\(server.port)/"))
+        var iterator = response.body.makeAsyncIterator()
+        var received = 0
+        for _ in 0..<4 { received += try await iterator.next()?.readableBytes ?? 0 }
+        try await Task.sleep(for: .milliseconds(1500))
+        let sentWhilePaused = server.sent
+        // What may sit in kernel buffers on loopback (tcp_rmem max 32 MiB + tcp_wmem 4 MiB) plus
+        // libcurl's buffer and our high watermark: far less than the 512 MiB a reader that
+        // ignored back-pressure would have taken in.
+        #expect(sentWhilePaused < 64 << 20, "server sent \(sentWhilePaused) bytes while the reader slept")
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(server.sent == sentWhilePaused, "the transfer kept reading while paused")
+        while let chunk = try await iterator.next() { received += chunk.readableBytes }
+        #expect(received == total)
+    }
+
+    @Test func droppingTheBodyCancelsTheTransfer() async throws {
+        try await LocalServer.with { base async throws in
+            do {
+                let response = try await agent.stream(UpstreamRequest(url: base + "/flood"))
+                var iterator = response.body.makeAsyncIterator()
+                _ = try await iterator.next()
+            }
+            let deadline = ContinuousClock.now + .seconds(1)
+            while !LocalServer.flood.clientLeft, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            #expect(LocalServer.flood.clientLeft)
+        }
+    }
+
+    @Test func firstByteTimeout() async throws {
+        try await LocalServer.with { base async throws in
+            let started = ContinuousClock.now
+            let request = UpstreamRequest(url: base + "/drip?first=3000&n=1",
+                                          timeouts: UpstreamTimeouts(firstByte: .milliseconds(300)))
+            await #expect(throws: CurlError.self) {
+                let response = try await agent.stream(request)
+                for try await _ in response.body {}
+            }
+            #expect(ContinuousClock.now - started < .seconds(2))
+        }
+    }
+
+    @Test func stallTimeoutEndsAStreamThatStopsMidway() async throws {
+        try await LocalServer.with { base async throws in
+            let request = UpstreamRequest(url: base + "/drip?n=2&ms=6000",
+                                          timeouts: UpstreamTimeouts(firstByte: .seconds(5), stall: .seconds(1)))
+            let response = try await agent.stream(request)
+            let started = ContinuousClock.now
+            var chunks = 0
+            await #expect(throws: CurlError.self) {
+                for try await _ in response.body { chunks += 1 }
+            }
+            #expect(chunks == 1)
+            #expect(ContinuousClock.now - started < .seconds(4))
+        }
+    }
+
+    @Test func noTotalTimeoutOnALongStream() async throws {
+        try await LocalServer.with { base async throws in
+            let request = UpstreamRequest(url: base + "/drip?n=8&ms=400",
+                                          timeouts: UpstreamTimeouts(firstByte: .seconds(1), stall: .seconds(1)))
+            let text = try await agent.perform(request)
+            #expect(String(decoding: text.body, as: UTF8.self).components(separatedBy: "data:").count == 9)
         }
     }
 }

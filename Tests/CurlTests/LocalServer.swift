@@ -5,8 +5,44 @@ import Logging
 
 /// A loopback HTTP server for the client tests: echo, slow and sized answers.
 enum LocalServer {
+    /// Bytes the `/flood` route managed to hand to the socket, and whether its client left.
+    static let flood = FloodMeter()
+
     static func router() -> Router<BasicRequestContext> {
         let router = Router()
+        router.get("drip") { request, _ in
+            let count = request.uri.queryParameters.get("n", as: Int.self) ?? 5
+            let gap = request.uri.queryParameters.get("ms", as: Int.self) ?? 100
+            let delayFirst = request.uri.queryParameters.get("first", as: Int.self) ?? 0
+            return Response(status: .ok, headers: [.contentType: "text/event-stream"], body: ResponseBody { writer in
+                try await Task.sleep(for: .milliseconds(delayFirst))
+                for index in 0..<count {
+                    try await writer.write(ByteBuffer(string: "data: \(index)\n\n"))
+                    try await Task.sleep(for: .milliseconds(gap))
+                }
+                try await writer.finish(nil)
+            })
+        }
+        router.get("flood") { request, _ in
+            let total = request.uri.queryParameters.get("mb", as: Int.self).map { $0 << 20 } ?? Int.max
+            let meter = flood
+            meter.reset()
+            return Response(status: .ok, body: ResponseBody { writer in
+                let chunk = ByteBuffer(repeating: UInt8(ascii: "f"), count: 64 << 10)
+                var sent = 0
+                do {
+                    while sent < total {
+                        try await writer.write(chunk)
+                        sent += chunk.readableBytes
+                        meter.add(chunk.readableBytes)
+                    }
+                    try await writer.finish(nil)
+                } catch {
+                    meter.markClosed()
+                    throw error
+                }
+            })
+        }
         router.get("hello") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/plain", .init("X-Test")!: "1"], body: .init(byteBuffer: ByteBuffer(string: "hello")))
         }
@@ -51,6 +87,72 @@ enum LocalServer {
             return try await body("http://127.0.0.1:\(port)")
         }
     }
+}
+
+/// A one-connection blocking server that sends `total` bytes with plain send(2) and counts
+/// what the kernel accepted: unlike a framework's writer, nothing is queued in user space,
+/// so the count shows whether the client stopped reading.
+final class RawFloodServer: @unchecked Sendable {
+    let port: Int
+    let total: Int
+    private let listener: Int32
+    private let lock = NSLock()
+    private var sentBytes = 0
+
+    init(total: Int) throws {
+        self.total = total
+        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        self.listener = listener
+        var one: Int32 = 1
+        setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let ok = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(listener, $0, length) == 0 && listen(listener, 1) == 0 && getsockname(listener, $0, &length) == 0
+            }
+        }
+        port = Int(UInt16(bigEndian: address.sin_port))
+        guard ok else { throw CocoaError(.fileNoSuchFile) }
+        let thread = Thread { [self] in serve() }
+        thread.start()
+    }
+
+    var sent: Int { lock.withLock { sentBytes } }
+
+    private func serve() {
+        let client = accept(listener, nil, nil)
+        close(listener)
+        guard client >= 0 else { return }
+        defer { close(client) }
+        var request = [UInt8](repeating: 0, count: 4096)
+        _ = recv(client, &request, request.count, 0)
+        let head = Array("HTTP/1.1 200 OK\r\nContent-Length: \(total)\r\nContent-Type: application/octet-stream\r\n\r\n".utf8)
+        _ = send(client, head, head.count, Int32(MSG_NOSIGNAL))
+        let chunk = [UInt8](repeating: UInt8(ascii: "r"), count: 64 << 10)
+        var remaining = total
+        while remaining > 0 {
+            let count = send(client, chunk, min(chunk.count, remaining), Int32(MSG_NOSIGNAL))
+            if count <= 0 { return }
+            remaining -= count
+            lock.withLock { sentBytes += count }
+        }
+    }
+}
+
+/// Counts what a streaming route wrote, shared between the route and the test.
+final class FloodMeter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var bytes = 0
+    private var closed = false
+
+    func reset() { lock.withLock { bytes = 0; closed = false } }
+    func add(_ count: Int) { lock.withLock { bytes += count } }
+    func markClosed() { lock.withLock { closed = true } }
+    var written: Int { lock.withLock { bytes } }
+    var clientLeft: Bool { lock.withLock { closed } }
 }
 
 /// A real proxy server from Debian's packages, started for one test and stopped after it.

@@ -6,7 +6,7 @@ import RouterCore
 /// each proxy of a pool. Errors are redacted so a key never shows up in a result.
 struct UpstreamProbe: Sendable {
     let agent: CurlAgent
-    var timeouts = UpstreamTimeouts(connect: .seconds(10), total: .seconds(20), stall: .seconds(20))
+    var timeouts = UpstreamTimeouts(connect: .seconds(10), firstByte: .seconds(20), stall: .seconds(20), total: .seconds(30))
 
     struct ProviderResult: Encodable, Sendable {
         let ok: Bool
