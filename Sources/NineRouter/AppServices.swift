@@ -10,6 +10,7 @@ public struct AppServices: Sendable {
     public let snapshots: SnapshotStore
     let authenticator: AdminAuthenticator
     public let agent: CurlAgent
+    let routing = RoutingState()
 
     /// Opens the store (migrating it), loads the encryption key and the first snapshot.
     public init(config: ServerConfig) throws {

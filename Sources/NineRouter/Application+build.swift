@@ -47,11 +47,15 @@ public func buildRouter(services: AppServices) -> Router<AppRequestContext> {
     sessions.registerLogin(on: api)
     let admin = api.group().add(middleware: AdminSessionMiddleware(authenticator: services.authenticator))
     sessions.register(on: admin)
-    ProvidersController(repositories: repositories, snapshots: snapshots, probe: probe).register(on: admin)
+    ProvidersController(repositories: repositories, snapshots: snapshots, probe: probe, routing: services.routing)
+        .register(on: admin)
     KeysController(repositories: repositories, snapshots: snapshots).register(on: admin)
     AliasesController(repositories: repositories, snapshots: snapshots).register(on: admin)
     ProxyPoolsController(repositories: repositories, snapshots: snapshots, probe: probe).register(on: admin)
     SettingsController(repositories: repositories, snapshots: snapshots).register(on: admin)
+
+    V1Routes(engine: ProxyEngine(snapshots: snapshots, state: services.routing, agent: services.agent,
+                                 limits: services.config.proxyLimits)).register(on: router)
     routeTable.load(router.routes.map { (path: $0.path.description, method: $0.method.rawValue) })
     return router
 }

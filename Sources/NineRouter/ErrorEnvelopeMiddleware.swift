@@ -2,8 +2,8 @@ import Hummingbird
 import Logging
 import NIOCore
 
-/// Turns every error into the admin API's envelope (the `/v1` routes will answer in the
-/// OpenAI or Anthropic envelope of their own). Nothing a client sends becomes a 500; a real
+/// Turns every error into the caller's envelope: OpenAI's under `/v1`, the admin API's
+/// elsewhere. Nothing a client sends becomes a 500; a real
 /// bug is logged and answered with a 500 that says nothing of internals.
 struct ErrorEnvelopeMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
@@ -15,7 +15,14 @@ struct ErrorEnvelopeMiddleware: RouterMiddleware {
         } catch let error as AdminError {
             return try error.response(from: request, context: context)
         } catch {
-            return try adminError(for: error, request: request, context: context).response(from: request, context: context)
+            let admin = adminError(for: error, request: request, context: context)
+            if request.uri.path.hasPrefix("/v1/") || request.uri.path == "/v1" {
+                var openAI = OpenAIError(status: admin.status, type: admin.status.code < 500 ? "invalid_request_error" : "server_error",
+                                         code: admin.code, message: admin.message)
+                openAI.headers = admin.extraHeaders
+                return openAI.response(requestID: ProxyEngine.makeRequestID())
+            }
+            return try admin.response(from: request, context: context)
         }
     }
 

@@ -14,6 +14,7 @@ public struct ServerConfig: Sendable {
     public var cookieSecure = false
     public var trustProxy = false
     public var encryptionKey: String?
+    var proxyLimits = ProxyLimits()
 
     public init() {}
 
@@ -40,6 +41,21 @@ public struct ServerConfig: Sendable {
         if let value = env["COOKIE_SECURE"] { config.cookieSecure = try parseBool(value, name: "COOKIE_SECURE") }
         if let value = env["TRUST_PROXY"] { config.trustProxy = try parseBool(value, name: "TRUST_PROXY") }
         if let value = env["ENCRYPTION_KEY"], !value.isEmpty { config.encryptionKey = value }
+        if let value = env["MAX_REQUEST_BODY_MB"], !value.isEmpty {
+            guard let megabytes = Int(value), (1...1024).contains(megabytes) else {
+                throw ConfigError.invalid(name: "MAX_REQUEST_BODY_MB", value: value, expected: "a number of megabytes, 1-1024")
+            }
+            config.proxyLimits.maxRequestBodyBytes = megabytes << 20
+        }
+        if let value = env["UPSTREAM_CONNECT_TIMEOUT"], !value.isEmpty {
+            config.proxyLimits.connectTimeout = try parseDuration(value, name: "UPSTREAM_CONNECT_TIMEOUT")
+        }
+        if let value = env["UPSTREAM_FIRST_BYTE_TIMEOUT"], !value.isEmpty {
+            config.proxyLimits.firstByteTimeout = try parseDuration(value, name: "UPSTREAM_FIRST_BYTE_TIMEOUT")
+        }
+        if let value = env["UPSTREAM_STALL_TIMEOUT"], !value.isEmpty {
+            config.proxyLimits.stallTimeout = try parseDuration(value, name: "UPSTREAM_STALL_TIMEOUT")
+        }
         return config
     }
 

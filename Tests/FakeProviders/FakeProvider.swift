@@ -12,11 +12,18 @@ public struct FakeProvider: Sendable {
     public let kind: Kind
     public let apiKey: String
     public let models: [String]
+    /// Appears in every answer, so a test can tell which fake served a call.
+    public let name: String
+    public let script = FakeScript()
+    /// Path prefix when several fakes share one server ("" or "name/").
+    let prefix: String
 
-    public init(kind: Kind, apiKey: String, models: [String]? = nil) {
+    public init(kind: Kind, apiKey: String, models: [String]? = nil, name: String = "fake", mounted: Bool = false) {
         self.kind = kind
         self.apiKey = apiKey
         self.models = models ?? Self.defaultModels(kind)
+        self.name = name
+        prefix = mounted ? name + "/" : ""
     }
 
     static func defaultModels(_ kind: Kind) -> [String] {
@@ -30,21 +37,29 @@ public struct FakeProvider: Sendable {
     /// The base URL a provider connection should use for this fake, in the provider's own
     /// convention (OpenAI's includes `/v1`).
     public func baseURL(port: Int) -> String {
-        kind == .openai ? "http://127.0.0.1:\(port)/v1" : "http://127.0.0.1:\(port)"
+        let root = "http://127.0.0.1:\(port)" + (prefix.isEmpty ? "" : "/" + prefix.dropLast())
+        return kind == .openai ? root + "/v1" : root
     }
 
     public func router() -> Router<BasicRequestContext> {
         let router = Router()
+        register(on: router)
+        return router
+    }
+
+    /// Adds this fake's routes, under its prefix when mounted.
+    public func register(on router: Router<BasicRequestContext>) {
         switch kind {
         case .openai:
-            router.get("v1/models") { request, _ in
+            router.get(RouterPath(prefix + "v1/models")) { request, _ in
                 guard request.headers[.authorization] == "Bearer \(apiKey)" else {
                     return Self.json(.unauthorized, OpenAIWire.invalidKey(request.headers[.authorization]))
                 }
                 return Self.json(.ok, OpenAIWire.modelList(models))
             }
+            OpenAIFake(provider: self).register(on: router, prefix: prefix)
         case .anthropic:
-            router.get("v1/models") { request, _ in
+            router.get(RouterPath(prefix + "v1/models")) { request, _ in
                 guard request.headers[.init("anthropic-version")!] != nil else {
                     return Self.json(.badRequest, AnthropicWire.error(type: "invalid_request_error",
                                                                       message: "anthropic-version: header is required"))
@@ -55,7 +70,7 @@ public struct FakeProvider: Sendable {
                 return Self.json(.ok, AnthropicWire.modelList(models))
             }
         case .gemini:
-            router.get("v1beta/models") { request, _ in
+            router.get(RouterPath(prefix + "v1beta/models")) { request, _ in
                 guard request.headers[.init("x-goog-api-key")!] == apiKey else {
                     return Self.json(.badRequest, GeminiWire.error(code: 400, status: "INVALID_ARGUMENT",
                                                                    message: "API key not valid. Please pass a valid API key."))
@@ -63,7 +78,6 @@ public struct FakeProvider: Sendable {
                 return Self.json(.ok, GeminiWire.modelList(models))
             }
         }
-        return router
     }
 
     static func json(_ status: HTTPResponse.Status, _ object: Any) -> Response {

@@ -8,13 +8,14 @@ struct ProvidersController {
     let repositories: Repositories
     let snapshots: SnapshotStore
     let probe: UpstreamProbe
+    let routing: RoutingState
 
     static let fields: Set<String> = ["name", "type", "base_url", "api_key", "models", "enabled", "priority", "weight",
                                       "proxy_pool_id", "headers"]
 
     func register(on group: RouterGroup<AppRequestContext>) {
         group.get("providers") { _, _ in
-            JSONOutput.response(["data": try repositories.providers.all().map(ProviderView.init)])
+            JSONOutput.response(["data": try repositories.providers.all().map(view)])
         }
         group.post("providers") { request, _ in
             let body = try await JSONFields.read(request)
@@ -25,10 +26,10 @@ struct ProvidersController {
             try apply(body, to: &provider, creating: true)
             let stored = try AdminResource.write(name: provider.name) { try repositories.providers.insert(provider) }
             try snapshots.reload()
-            return JSONOutput.response(ProviderView(stored), status: .created)
+            return JSONOutput.response(view(stored), status: .created)
         }
         group.get("providers/:id") { _, context in
-            JSONOutput.response(ProviderView(try find(context)))
+            JSONOutput.response(view(try find(context)))
         }
         group.patch("providers/:id") { request, context in
             var provider = try find(context)
@@ -37,7 +38,7 @@ struct ProvidersController {
             provider.updatedAt = Date()
             try AdminResource.write(name: provider.name) { try repositories.providers.update(provider) }
             try snapshots.reload()
-            return JSONOutput.response(ProviderView(provider))
+            return JSONOutput.response(view(provider))
         }
         group.delete("providers/:id") { _, context in
             guard try repositories.providers.delete(id: try AdminResource.id(context)) else { throw AdminError.notFound("provider") }
@@ -49,6 +50,10 @@ struct ProvidersController {
             let pool = provider.proxyPoolID.flatMap { snapshots.current.proxyPools[$0] }
             return JSONOutput.response(await probe.testProvider(provider, pool: pool))
         }
+    }
+
+    private func view(_ provider: ProviderConnection) -> ProviderView {
+        ProviderView(provider, status: routing.status(of: provider.id))
     }
 
     private func find(_ context: AppRequestContext) throws -> ProviderConnection {
@@ -109,10 +114,19 @@ struct ProviderView: Encodable {
     let weight: Int
     let proxy_pool_id: Nullable<Int64>
     let headers: [String: String]
+    let status: Status
     let created_at: Date
     let updated_at: Date
 
-    init(_ p: ProviderConnection) {
+    /// Live routing state: calls in flight, cooldown and the last upstream error.
+    struct Status: Encodable {
+        let in_flight: Int
+        let cooling_until: Nullable<Date>
+        let last_error: Nullable<String>
+        let last_error_at: Nullable<Date>
+    }
+
+    init(_ p: ProviderConnection, status live: RoutingState.ProviderStatus) {
         id = p.id
         name = p.name
         type = p.type.rawValue
@@ -125,6 +139,8 @@ struct ProviderView: Encodable {
         weight = p.weight
         proxy_pool_id = Nullable(p.proxyPoolID)
         headers = ExtraHeaders.masked(p.headers)
+        status = Status(in_flight: live.inflight, cooling_until: Nullable(live.coolingUntil),
+                        last_error: Nullable(live.lastError), last_error_at: Nullable(live.lastErrorAt))
         created_at = p.createdAt
         updated_at = p.updatedAt
     }

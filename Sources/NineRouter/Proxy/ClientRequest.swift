@@ -1,0 +1,83 @@
+import Foundation
+import Hummingbird
+import NIOCore
+import RouterCore
+
+/// What the data path needs from an inbound `/v1` call: the key, the body, the model and
+/// whether the answer streams. Built once per call; failures are OpenAI-envelope errors.
+struct ClientRequest: Sendable {
+    let appKey: AppKey?
+    let body: ByteBuffer
+    let model: String
+    let stream: Bool
+    let requestID: String
+    let forwardedHeaders: [(name: String, value: String)]
+
+    /// The app key from `Authorization: Bearer` or `x-api-key`; nil only when keys are not required.
+    static func authenticate(_ request: Request, snapshot: ConfigSnapshot, now: Date = Date()) throws(OpenAIError) -> AppKey? {
+        let presented = bearer(request) ?? request.headers[.init("x-api-key")!]
+        guard let presented, !presented.isEmpty else {
+            if !snapshot.settings.requireAPIKey { return nil }
+            throw .unauthorized("Missing API key. Send your NineRouter app key as 'Authorization: Bearer <key>'.")
+        }
+        guard let key = snapshot.keysByHash[SecretToken.sha256Hex(presented)] else {
+            if !snapshot.settings.requireAPIKey && !presented.hasPrefix("nr-") { return nil }
+            throw .unauthorized("Invalid API key.")
+        }
+        guard key.enabled else { throw .unauthorized("This API key has been disabled.") }
+        if let expiry = key.expiresAt, expiry <= now { throw .unauthorized("This API key has expired.") }
+        return key
+    }
+
+    private static func bearer(_ request: Request) -> String? {
+        guard let value = request.headers[.authorization] else { return nil }
+        let parts = value.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
+        return parts[1].trimmingCharacters(in: .whitespaces)
+    }
+
+    /// Reads the body (size-limited) and peeks at `model` and `stream`.
+    static func read(_ request: Request, appKey: AppKey?, limits: ProxyLimits, requestID: String) async throws(OpenAIError) -> ClientRequest {
+        let body: ByteBuffer
+        do {
+            body = try await request.body.collect(upTo: limits.maxRequestBodyBytes)
+        } catch is NIOTooManyBytesError {
+            throw OpenAIError(status: .contentTooLarge, type: "invalid_request_error", code: "request_too_large",
+                              message: "Request body is over \(limits.maxRequestBodyBytes >> 20) MB.")
+        } catch {
+            throw .invalidRequest("Could not read the request body.")
+        }
+        let peek: Peek
+        do {
+            peek = try JSONDecoder().decode(Peek.self, from: Data(body.readableBytesView))
+        } catch DecodingError.typeMismatch(_, let context) where context.codingPath.count == 1 {
+            let field = context.codingPath[0].stringValue
+            throw .invalidRequest("'\(field)' has the wrong type", code: "invalid_type", param: field)
+        } catch {
+            throw .invalidRequest("We could not parse the JSON body of your request. The body must be a JSON object.",
+                                  code: "invalid_json")
+        }
+        guard let model = peek.model, !model.isEmpty else {
+            throw .invalidRequest("you must provide a model parameter", code: "missing_model", param: "model")
+        }
+        let stream = peek.stream ?? false
+        return ClientRequest(appKey: appKey, body: body, model: model, stream: stream, requestID: requestID,
+                             forwardedHeaders: HeaderPolicy.forwardable(request.headers))
+    }
+
+    /// The body for one candidate: untouched when the model name is unchanged, else with
+    /// `model` replaced (an alias or a `provider/` prefix).
+    func body(for upstreamModel: String) -> [UInt8] {
+        guard upstreamModel != model,
+              var object = try? JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any]
+        else { return Array(body.readableBytesView) }
+        object["model"] = upstreamModel
+        return (try? JSONSerialization.data(withJSONObject: object)).map { Array($0) } ?? Array(body.readableBytesView)
+    }
+}
+
+/// The two fields the router reads; the rest of the body passes through unparsed.
+private struct Peek: Decodable {
+    let model: String?
+    let stream: Bool?
+}

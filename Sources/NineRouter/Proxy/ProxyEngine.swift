@@ -1,0 +1,104 @@
+import Curl
+import Foundation
+import Hummingbird
+import Logging
+import RouterCore
+
+/// The data path for OpenAI-format calls: key check, body peek, routing, then attempts
+/// over the planned candidates until one answers (see `UpstreamAttempt`). Every failure
+/// comes back in OpenAI's error envelope.
+struct ProxyEngine: Sendable {
+    let snapshots: SnapshotStore
+    let state: RoutingState
+    let agent: CurlAgent
+    let limits: ProxyLimits
+
+    func handle(_ request: Request, context: AppRequestContext, endpoint: V1Endpoint) async -> Response {
+        let requestID = Self.makeRequestID()
+        do {
+            let snapshot = snapshots.current
+            let key = try ClientRequest.authenticate(request, snapshot: snapshot)
+            let call = try await ClientRequest.read(request, appKey: key, limits: limits, requestID: requestID)
+            if call.stream && !endpoint.supportsStreaming {
+                throw OpenAIError.invalidRequest("'stream' is not supported on \(endpoint.rawValue)", param: "stream")
+            }
+            try Self.checkAllowed(call.model, key: key)
+            let rateHeaders = try admit(key)
+            let resolution = try resolve(call.model, key: key, snapshot: snapshot)
+            let plan = state.plan(resolution, requested: call.model)
+            var response = try await UpstreamAttempt(engine: self, call: call, endpoint: endpoint, snapshot: snapshot)
+                .run(plan: plan, resolution: resolution)
+            response.headers.append(contentsOf: rateHeaders)
+            return response
+        } catch let error as OpenAIError {
+            return error.response(requestID: requestID)
+        } catch {
+            context.logger.error("unexpected /v1 failure: \(String(reflecting: type(of: error)))")
+            return OpenAIError(status: .internalServerError, type: "server_error", code: "internal_error",
+                               message: "Internal error in the gateway; see its log.").response(requestID: requestID)
+        }
+    }
+
+    static func checkAllowed(_ model: String, key: AppKey?) throws(OpenAIError) {
+        guard let allowed = key?.allowedModels, !allowed.contains(model) else { return }
+        throw OpenAIError(status: .forbidden, type: "invalid_request_error", code: "model_not_allowed",
+                          message: "This API key may not use the model '\(model)'.", param: "model")
+    }
+
+    /// Counts the call against the key's limits; the answer carries the `x-ratelimit-*` headers.
+    func admit(_ key: AppKey?) throws(OpenAIError) -> HTTPFields {
+        guard let key else { return [:] }
+        switch state.admit(key) {
+        case .limited(let limit, let retryAfter):
+            var error = OpenAIError(status: .tooManyRequests, type: limit, code: "rate_limit_exceeded",
+                                    message: "Rate limit reached for this API key (\(limit) per minute). Try again in \(retryAfter)s.")
+            error.headers[.retryAfter] = String(retryAfter)
+            error.headers.append(contentsOf: Self.rateHeaders(key, remainingRequests: limit == "requests" ? 0 : nil,
+                                                              remainingTokens: limit == "tokens" ? 0 : nil))
+            throw error
+        case .allowed(let requests, let tokens):
+            return Self.rateHeaders(key, remainingRequests: requests, remainingTokens: tokens)
+        }
+    }
+
+    static func rateHeaders(_ key: AppKey, remainingRequests: Int?, remainingTokens: Int?) -> HTTPFields {
+        var headers = HTTPFields()
+        if let rpm = key.rpmLimit {
+            headers[.init("x-ratelimit-limit-requests")!] = String(rpm)
+            if let remainingRequests { headers[.init("x-ratelimit-remaining-requests")!] = String(remainingRequests) }
+        }
+        if let tpm = key.tpmLimit {
+            headers[.init("x-ratelimit-limit-tokens")!] = String(tpm)
+            if let remainingTokens { headers[.init("x-ratelimit-remaining-tokens")!] = String(remainingTokens) }
+        }
+        return headers
+    }
+
+    func resolve(_ model: String, key: AppKey?, snapshot: ConfigSnapshot) throws(OpenAIError) -> Resolution {
+        var resolution = ModelResolver.resolve(model, in: snapshot)
+        guard !resolution.candidates.isEmpty else {
+            let available = ModelResolver.availableModels(in: snapshot, allowed: key?.allowedModels)
+            throw OpenAIError(status: .notFound, type: "invalid_request_error", code: "model_not_found",
+                              message: "The model '\(model)' does not exist or you do not have access to it. Available: "
+                                  + (available.isEmpty ? "none" : available.joined(separator: ", ")) + ".",
+                              param: "model")
+        }
+        let speaking = resolution.candidates.filter { $0.provider.type == .openai }
+        guard !speaking.isEmpty else {
+            throw OpenAIError.invalidRequest(
+                "The model '\(model)' is served only by Anthropic or Gemini connections, which this gateway version "
+                    + "cannot reach from the OpenAI format yet.", code: "model_not_supported", param: "model")
+        }
+        resolution.candidates = speaking
+        return resolution
+    }
+
+    static func makeRequestID() -> String {
+        var rng = SystemRandomNumberGenerator()
+        return "req_" + String(rng.next(), radix: 16) + String(rng.next() & 0xffff, radix: 16)
+    }
+
+    func timeouts() -> UpstreamTimeouts {
+        UpstreamTimeouts(connect: limits.connectTimeout, firstByte: limits.firstByteTimeout, stall: limits.stallTimeout)
+    }
+}

@@ -1,0 +1,218 @@
+import Curl
+import Foundation
+import Hummingbird
+import NIOCore
+import RouterCore
+
+/// Tries the planned candidates in order, up to `max_attempts`, until one answers. A
+/// connection error, a timeout before the first byte, 408, 429, 5xx and 401/403 cool the
+/// candidate down and move on; any other answer goes back to the client as it is. Nothing
+/// is retried once a byte has reached the client.
+struct UpstreamAttempt {
+    let engine: ProxyEngine
+    let call: ClientRequest
+    let endpoint: V1Endpoint
+    let snapshot: ConfigSnapshot
+
+    private enum Outcome {
+        case answered(Response)
+        case failed(String)
+        /// No proxy of a strict pool could be reached.
+        case proxiesDown(String)
+    }
+
+    func run(plan: Balancer.Plan, resolution: Resolution) async throws -> Response {
+        var tried: [String] = []
+        var proxyFailure: String?
+        for candidate in plan.ready.prefix(snapshot.settings.maxAttempts) {
+            switch await attempt(candidate) {
+            case .answered(let response): return response
+            case .failed(let why): tried.append("\(candidate.provider.name) (\(why))")
+            case .proxiesDown(let why):
+                tried.append("\(candidate.provider.name) (\(why))")
+                proxyFailure = why
+            }
+        }
+        if let proxyFailure, tried.count == 1 {
+            throw OpenAIError(status: .badGateway, type: "server_error", code: "proxy_unavailable", message: proxyFailure)
+        }
+        let now = Date()
+        let retry = resolution.candidates.compactMap { engine.state.coolingUntil($0.key, now: now) }.min() ?? plan.earliestRetry
+        let seconds = retry.map { max(1, Int($0.timeIntervalSince(now).rounded(.up))) } ?? 1
+        var error = OpenAIError(
+            status: .serviceUnavailable, type: "server_error", code: "no_provider_available",
+            message: tried.isEmpty
+                ? "Every provider for '\(call.model)' is cooling down after errors; retry in \(seconds)s."
+                : "No provider could serve '\(call.model)'. Tried: \(tried.joined(separator: "; ")).")
+        error.headers[.retryAfter] = String(seconds)
+        throw error
+    }
+
+    private func attempt(_ candidate: RouteCandidate) async -> Outcome {
+        let state = engine.state
+        let token = InflightToken(state: state, key: candidate.key)
+        let provider = candidate.provider
+        var request = UpstreamRequest(
+            method: "POST", url: provider.baseURL + endpoint.rawValue,
+            headers: upstreamHeaders(for: provider), body: call.body(for: candidate.upstreamModel),
+            timeouts: engine.timeouts())
+
+        let pool = provider.proxyPoolID.flatMap { snapshot.proxyPools[$0] }
+        var routes: [ProxyURL?] = pool.map { state.proxyOrder(for: $0).map(Optional.some) } ?? [nil]
+        if let pool, !pool.strict { routes.append(nil) }
+        if let pool, routes.isEmpty {
+            return .proxiesDown("proxy pool '\(pool.name)' has no proxies and is strict")
+        }
+
+        var opened: UpstreamStream?
+        for proxy in routes {
+            request.proxy = proxy.map { ProxySetting(url: $0.urlWithCredentials) }
+            do {
+                opened = try await engine.agent.stream(request)
+                if let proxy, let pool { state.proxySucceeded(proxy, in: pool) }
+                break
+            } catch let error as CurlError {
+                if let proxy, let pool, Self.isProxyFailure(error) {
+                    state.proxyFailed(proxy, in: pool, message: Redact.secrets(in: error.description, secrets: [proxy.urlWithCredentials]))
+                    continue
+                }
+                return fail(candidate, kind: .transient, retryAfter: nil, why: Self.describe(error))
+            } catch {
+                return fail(candidate, kind: .transient, retryAfter: nil, why: "upstream error")
+            }
+        }
+        guard let upstream = opened else {
+            let name = pool?.name ?? "?"
+            return .proxiesDown("no working proxy in pool '\(name)'")
+        }
+
+        switch upstream.status {
+        case 408, 429, 500...599:
+            return fail(candidate, kind: .transient, retryAfter: Self.retryAfter(upstream.head), why: "HTTP \(upstream.status)")
+        case 401, 403:
+            return fail(candidate, kind: .authentication, retryAfter: nil, why: "HTTP \(upstream.status): key rejected")
+        default:
+            break
+        }
+        return await deliver(upstream, candidate: candidate, token: token)
+    }
+
+    /// Passes a final answer to the client: buffered when the client did not ask for a
+    /// stream, else the first chunk is awaited (still retryable) and the rest streamed.
+    private func deliver(_ upstream: UpstreamStream, candidate: RouteCandidate, token: InflightToken) async -> Outcome {
+        var headers = HeaderPolicy.returnable(upstream.head.headers)
+        headers[.init("x-request-id")!] = call.requestID
+        headers[.init("x-ninerouter-provider")!] = candidate.provider.name
+        let status = HTTPResponse.Status(code: upstream.status)
+        let succeeded = (200..<300).contains(upstream.status)
+
+        if !call.stream || !succeeded {
+            do {
+                let full = try await upstream.collect(limit: engine.limits.maxResponseBodyBytes)
+                if succeeded {
+                    engine.state.succeeded(candidate.key)
+                    recordTokens(in: full.body)
+                }
+                return .answered(Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: full.body))))
+            } catch {
+                return fail(candidate, kind: .transient, retryAfter: nil, why: Self.describe(error))
+            }
+        }
+
+        let reader = BodyReader(upstream.body)
+        let first: ByteBuffer?
+        do {
+            first = try await reader.next()
+        } catch {
+            return fail(candidate, kind: .transient, retryAfter: nil, why: Self.describe(error))
+        }
+        engine.state.succeeded(candidate.key)
+        return .answered(Response(status: status, headers: headers, body: ResponseBody { writer in
+            _ = token
+            if let first { try await writer.write(first) }
+            do {
+                while let chunk = try await reader.next() { try await writer.write(chunk) }
+            } catch let error as CurlError {
+                // The answer already began: it cannot be retried, only ended clearly.
+                let interrupted = OpenAIError(status: .badGateway, type: "server_error", code: "stream_interrupted",
+                                              message: "The upstream stream ended early: \(Self.describe(error)).")
+                try await writer.write(interrupted.sseEvent)
+            }
+            try await writer.finish(nil)
+        }))
+    }
+
+    private func fail(_ candidate: RouteCandidate, kind: Cooldowns.FailureKind, retryAfter: TimeInterval?, why: String) -> Outcome {
+        engine.state.failed(candidate.key, kind: kind, retryAfter: retryAfter, message: why)
+        return .failed(why)
+    }
+
+    private func upstreamHeaders(for provider: ProviderConnection) -> [(name: String, value: String)] {
+        var headers = call.forwardedHeaders
+        headers.append(contentsOf: provider.headers.sorted { $0.key < $1.key }.map { (name: $0.key, value: $0.value) })
+        headers.append((name: "Content-Type", value: "application/json"))
+        if !provider.apiKey.isEmpty { headers.append((name: "Authorization", value: "Bearer \(provider.apiKey)")) }
+        return headers
+    }
+
+    /// Counts `usage.total_tokens` against the key's tokens-per-minute, when it has that limit.
+    private func recordTokens(in body: [UInt8]) {
+        guard let key = call.appKey, key.tpmLimit != nil,
+              let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any],
+              let usage = object["usage"] as? [String: Any], let total = usage["total_tokens"] as? Int
+        else { return }
+        engine.state.recordTokens(total, keyID: key.id)
+    }
+
+    /// curl's codes for "could not reach or use the proxy" (as opposed to the upstream).
+    static func isProxyFailure(_ error: CurlError) -> Bool {
+        if case .transport(let code, _) = error { return [5, 7, 97].contains(code) }
+        if case .timedOut = error { return false }
+        return false
+    }
+
+    static func describe(_ error: any Error) -> String {
+        switch error {
+        case let error as CurlError:
+            switch error {
+            case .transport(let code, _): return "connection failed (curl \(code))"
+            case .timedOut: return "timed out"
+            default: return error.description
+            }
+        default: return "upstream error"
+        }
+    }
+
+    static func retryAfter(_ head: UpstreamHead) -> TimeInterval? {
+        head.header("retry-after").flatMap { TimeInterval($0.trimmingCharacters(in: .whitespaces)) }
+    }
+}
+
+/// Decrements the in-flight count when the call is over, however it ends.
+final class InflightToken: Sendable {
+    let state: RoutingState
+    let key: CandidateKey
+
+    init(state: RoutingState, key: CandidateKey) {
+        self.state = state
+        self.key = key
+        state.begin(key)
+    }
+
+    deinit {
+        state.end(key)
+    }
+}
+
+/// Moves a body iterator into the response writer; used by one task at a time.
+final class BodyReader: @unchecked Sendable {
+    private var iterator: UpstreamBody.AsyncIterator
+
+    init(_ body: UpstreamBody) {
+        iterator = body.makeAsyncIterator()
+    }
+
+    func next() async throws -> ByteBuffer? {
+        try await iterator.next()
+    }
+}

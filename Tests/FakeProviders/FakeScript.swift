@@ -1,0 +1,45 @@
+import Foundation
+import Synchronization
+
+/// What a fake upstream should do with its next calls, and what it received. Tests queue
+/// faults; each call takes the next one (or answers normally when none is left).
+public final class FakeScript: Sendable {
+    public enum Fault: Sendable, Equatable {
+        /// Answer with this status and the provider's error envelope.
+        case status(Int, retryAfter: Int? = nil)
+        /// Wait before answering.
+        case delay(milliseconds: Int)
+        /// Stream this many content chunks, then drop the connection.
+        case cutStreamAfter(chunks: Int)
+    }
+
+    public struct Received: Sendable {
+        public let path: String
+        public let headers: [String: String]
+        public let body: String
+    }
+
+    private struct State {
+        var faults: [Fault] = []
+        var received: [Received] = []
+    }
+
+    private let state = Mutex(State())
+
+    public init() {}
+
+    public func enqueue(_ faults: Fault...) {
+        state.withLock { $0.faults.append(contentsOf: faults) }
+    }
+
+    func next() -> Fault? {
+        state.withLock { $0.faults.isEmpty ? nil : $0.faults.removeFirst() }
+    }
+
+    func record(_ received: Received) {
+        state.withLock { $0.received.append(received) }
+    }
+
+    public var received: [Received] { state.withLock { $0.received } }
+    public var callCount: Int { state.withLock { $0.received.count } }
+}

@@ -1,0 +1,148 @@
+import Foundation
+import Hummingbird
+
+/// OpenAI's inference endpoints as documented (https://platform.openai.com/docs/api-reference):
+/// chat completions and legacy completions, plain and streamed as `data:` SSE events ending
+/// with `data: [DONE]`, and embeddings as floats or base64 float32.
+struct OpenAIFake {
+    let provider: FakeProvider
+
+    func register(on router: Router<BasicRequestContext>, prefix: String) {
+        router.post(RouterPath(prefix + "v1/chat/completions")) { request, _ in try await answer(request, kind: .chat) }
+        router.post(RouterPath(prefix + "v1/completions")) { request, _ in try await answer(request, kind: .text) }
+        router.post(RouterPath(prefix + "v1/embeddings")) { request, _ in try await answer(request, kind: .embedding) }
+    }
+
+    enum Kind { case chat, text, embedding }
+
+    private func answer(_ request: Request, kind: Kind) async throws -> Response {
+        let bytes = try await request.body.collect(upTo: 64 << 20)
+        let text = String(buffer: bytes)
+        var headers: [String: String] = [:]
+        for field in request.headers { headers[field.name.canonicalName] = field.value }
+        provider.script.record(.init(path: request.uri.path, headers: headers, body: text))
+        guard request.headers[.authorization] == "Bearer \(provider.apiKey)" else {
+            return FakeProvider.json(.unauthorized, OpenAIWire.invalidKey(request.headers[.authorization]))
+        }
+        var cutAfter: Int?
+        while let fault = provider.script.next() {
+            switch fault {
+            case .delay(let ms): try await Task.sleep(for: .milliseconds(ms))
+            case .status(let code, let retryAfter): return OpenAIWire.failure(code, retryAfter: retryAfter)
+            case .cutStreamAfter(let chunks): cutAfter = chunks
+            }
+            if case .delay = fault { continue }
+            break
+        }
+        guard let body = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any],
+              let model = body["model"] as? String
+        else {
+            return FakeProvider.json(.badRequest, ["error": ["message": "We could not parse the JSON body of your request.",
+                                                             "type": "invalid_request_error", "param": NSNull(), "code": NSNull()]])
+        }
+        let reply = "Hello from \(provider.name): " + OpenAIWire.lastUserText(body, kind: kind)
+        switch kind {
+        case .embedding:
+            return FakeProvider.json(.ok, OpenAIWire.embeddings(body, model: model))
+        case .chat, .text:
+            if body["stream"] as? Bool == true {
+                let includeUsage = (body["stream_options"] as? [String: Any])?["include_usage"] as? Bool ?? false
+                return OpenAIWire.stream(reply, model: model, kind: kind, includeUsage: includeUsage, cutAfter: cutAfter)
+            }
+            return FakeProvider.json(.ok, OpenAIWire.completion(reply, model: model, kind: kind))
+        }
+    }
+}
+
+extension OpenAIWire {
+    static let created = 1_764_000_000
+
+    static func usage(_ reply: String) -> [String: Int] {
+        let completion = reply.split(separator: " ").count
+        return ["prompt_tokens": 12, "completion_tokens": completion, "total_tokens": 12 + completion]
+    }
+
+    static func lastUserText(_ body: [String: Any], kind: OpenAIFake.Kind) -> String {
+        if kind == .text { return (body["prompt"] as? String) ?? "" }
+        let messages = body["messages"] as? [[String: Any]] ?? []
+        return messages.last(where: { $0["role"] as? String == "user" })?["content"] as? String ?? ""
+    }
+
+    static func completion(_ reply: String, model: String, kind: OpenAIFake.Kind) -> [String: Any] {
+        if kind == .text {
+            return ["id": "cmpl-fake1", "object": "text_completion", "created": created, "model": model,
+                    "choices": [["text": reply, "index": 0, "logprobs": NSNull(), "finish_reason": "stop"]],
+                    "usage": usage(reply)]
+        }
+        return ["id": "chatcmpl-fake1", "object": "chat.completion", "created": created, "model": model,
+                "system_fingerprint": "fp_fake",
+                "choices": [["index": 0, "message": ["role": "assistant", "content": reply, "refusal": NSNull()],
+                             "logprobs": NSNull(), "finish_reason": "stop"]],
+                "usage": usage(reply)]
+    }
+
+    static func stream(_ reply: String, model: String, kind: OpenAIFake.Kind, includeUsage: Bool, cutAfter: Int?) -> Response {
+        let words = reply.split(separator: " ", omittingEmptySubsequences: false).enumerated().map { $0.offset == 0 ? String($0.element) : " " + $0.element }
+        func chunk(_ choice: [String: Any], usage: [String: Int]? = nil) -> String {
+            var object: [String: Any] = ["id": kind == .text ? "cmpl-fake1" : "chatcmpl-fake1",
+                                         "object": kind == .text ? "text_completion" : "chat.completion.chunk",
+                                         "created": created, "model": model, "system_fingerprint": "fp_fake",
+                                         "choices": choice.isEmpty ? [] : [choice]]
+            if kind == .text { object["system_fingerprint"] = nil }
+            if let usage { object["usage"] = usage } else if includeUsage { object["usage"] = NSNull() }
+            let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
+            return "data: " + String(decoding: data, as: UTF8.self) + "\n\n"
+        }
+        var events: [String] = []
+        if kind == .chat {
+            events.append(chunk(["index": 0, "delta": ["role": "assistant", "content": ""], "logprobs": NSNull(), "finish_reason": NSNull()]))
+        }
+        for word in words {
+            events.append(kind == .chat
+                ? chunk(["index": 0, "delta": ["content": word], "logprobs": NSNull(), "finish_reason": NSNull()])
+                : chunk(["index": 0, "text": word, "logprobs": NSNull(), "finish_reason": NSNull()]))
+        }
+        events.append(kind == .chat
+            ? chunk(["index": 0, "delta": [:] as [String: Any], "logprobs": NSNull(), "finish_reason": "stop"])
+            : chunk(["index": 0, "text": "", "logprobs": NSNull(), "finish_reason": "stop"]))
+        if includeUsage { events.append(chunk([:], usage: usage(reply))) }
+        events.append("data: [DONE]\n\n")
+        let toSend = cutAfter.map { Array(events.prefix($0 + 1)) } ?? events
+        let cut = cutAfter != nil
+        return Response(status: .ok, headers: [.contentType: "text/event-stream; charset=utf-8"], body: ResponseBody { writer in
+            for event in toSend {
+                try await writer.write(ByteBuffer(string: event))
+                try await Task.sleep(for: .milliseconds(5))
+            }
+            if cut { throw CancellationError() }
+            try await writer.finish(nil)
+        })
+    }
+
+    static func embeddings(_ body: [String: Any], model: String) -> [String: Any] {
+        let inputs: [String] = (body["input"] as? [String]) ?? [(body["input"] as? String) ?? ""]
+        let base64 = body["encoding_format"] as? String == "base64"
+        let data: [[String: Any]] = inputs.enumerated().map { index, input in
+            let vector: [Float] = (0..<8).map { Float(($0 + 1) * (input.count + 1)) / 100 }
+            let embedding: Any = base64
+                ? vector.withUnsafeBufferPointer { Data(buffer: $0) }.base64EncodedString()
+                : vector.map { Double($0) }
+            return ["object": "embedding", "index": index, "embedding": embedding]
+        }
+        let tokens = inputs.reduce(0) { $0 + $1.split(separator: " ").count }
+        return ["object": "list", "data": data, "model": model, "usage": ["prompt_tokens": tokens, "total_tokens": tokens]]
+    }
+
+    /// OpenAI's error envelopes for the statuses tests script.
+    static func failure(_ code: Int, retryAfter: Int?) -> Response {
+        let (type, message, errorCode): (String, String, Any) = switch code {
+        case 429: ("requests", "Rate limit reached for requests", "rate_limit_exceeded")
+        case 400..<500: ("invalid_request_error", "Invalid request", NSNull())
+        default: ("server_error", "The server had an error while processing your request. Sorry about that!", NSNull())
+        }
+        var response = FakeProvider.json(.init(code: code), ["error": ["message": message, "type": type, "param": NSNull(),
+                                                                       "code": errorCode]])
+        if let retryAfter { response.headers[.retryAfter] = String(retryAfter) }
+        return response
+    }
+}
