@@ -51,7 +51,8 @@ public func buildRouter(services: AppServices) -> Router<AppRequestContext> {
         .register(on: admin)
     KeysController(repositories: repositories, snapshots: snapshots).register(on: admin)
     AliasesController(repositories: repositories, snapshots: snapshots).register(on: admin)
-    ProxyPoolsController(repositories: repositories, snapshots: snapshots, probe: probe).register(on: admin)
+    ProxyPoolsController(repositories: repositories, snapshots: snapshots, probe: probe, routing: services.routing)
+        .register(on: admin)
     SettingsController(repositories: repositories, snapshots: snapshots).register(on: admin)
 
     V1Routes(engine: ProxyEngine(snapshots: snapshots, state: services.routing, agent: services.agent,

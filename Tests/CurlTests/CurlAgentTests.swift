@@ -1,4 +1,5 @@
 import Curl
+import FakeProviders
 import Foundation
 import NIOCore
 import Testing

@@ -1,3 +1,4 @@
+import FakeProviders
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -155,82 +156,3 @@ final class FloodMeter: @unchecked Sendable {
     var clientLeft: Bool { lock.withLock { closed } }
 }
 
-/// A real proxy server from Debian's packages, started for one test and stopped after it.
-final class ProxyProcess: @unchecked Sendable {
-    let process = Process()
-    let port: Int
-    private let configPath: String?
-
-    enum Kind { case tinyproxy, microsocks }
-
-    init(_ kind: Kind, user: String? = nil, password: String? = nil) throws {
-        port = try FreePort.find()
-        switch kind {
-        case .tinyproxy:
-            let path = NSTemporaryDirectory() + "tinyproxy-\(UUID().uuidString).conf"
-            var config = "Port \(port)\nListen 127.0.0.1\nTimeout 30\nMaxClients 200\nAllow 127.0.0.1\nLogLevel Critical\n"
-            if let user, let password { config += "BasicAuth \(user) \(password)\n" }
-            try config.write(toFile: path, atomically: true, encoding: .utf8)
-            configPath = path
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/tinyproxy")
-            process.arguments = ["-d", "-c", path]
-        case .microsocks:
-            configPath = nil
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/microsocks")
-            var arguments = ["-i", "127.0.0.1", "-p", String(port)]
-            if let user, let password { arguments += ["-u", user, "-P", password] }
-            process.arguments = arguments
-        }
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        try FreePort.waitUntilListening(port)
-    }
-
-    deinit {
-        // SIGKILL without waitUntilExit: Foundation reaps the child itself, and waiting on
-        // its run loop from a test thread can hang.
-        kill(process.processIdentifier, SIGKILL)
-        if let configPath { try? FileManager.default.removeItem(atPath: configPath) }
-    }
-}
-
-enum FreePort {
-    /// Binds port 0 to let the kernel pick a free port, then releases it.
-    static func find() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { sockaddrPointer in
-                bind(fd, sockaddrPointer, length) == 0 && getsockname(fd, sockaddrPointer, &length) == 0
-            }
-        }
-        guard bound else { throw CocoaError(.fileNoSuchFile) }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
-
-    static func waitUntilListening(_ port: Int, timeout: TimeInterval = 5) throws {
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
-            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_addr.s_addr = inet_addr("127.0.0.1")
-            address.sin_port = UInt16(port).bigEndian
-            let connected = withUnsafePointer(to: &address) { pointer in
-                pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                    connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
-                }
-            }
-            close(fd)
-            if connected { return }
-            usleep(20_000)
-        }
-        throw CocoaError(.fileReadUnknown)
-    }
-}

@@ -8,13 +8,14 @@ struct ProxyPoolsController {
     let repositories: Repositories
     let snapshots: SnapshotStore
     let probe: UpstreamProbe
+    let routing: RoutingState
 
     static let fields: Set<String> = ["name", "proxies", "strategy", "strict"]
     static let defaultTestTarget = "https://api.openai.com/v1/models"
 
     func register(on group: RouterGroup<AppRequestContext>) {
         group.get("proxy-pools") { _, _ in
-            JSONOutput.response(["data": try repositories.proxyPools.all().map(ProxyPoolView.init)])
+            JSONOutput.response(["data": try repositories.proxyPools.all().map(view)])
         }
         group.post("proxy-pools") { request, _ in
             let body = try await JSONFields.read(request)
@@ -23,10 +24,10 @@ struct ProxyPoolsController {
             try apply(body, to: &pool, creating: true)
             let stored = try AdminResource.write(name: pool.name) { try repositories.proxyPools.insert(pool) }
             try snapshots.reload()
-            return JSONOutput.response(ProxyPoolView(stored), status: .created)
+            return JSONOutput.response(view(stored), status: .created)
         }
         group.get("proxy-pools/:id") { _, context in
-            JSONOutput.response(ProxyPoolView(try find(context)))
+            JSONOutput.response(view(try find(context)))
         }
         group.patch("proxy-pools/:id") { request, context in
             var pool = try find(context)
@@ -35,7 +36,7 @@ struct ProxyPoolsController {
             pool.updatedAt = Date()
             try AdminResource.write(name: pool.name) { try repositories.proxyPools.update(pool) }
             try snapshots.reload()
-            return JSONOutput.response(ProxyPoolView(pool))
+            return JSONOutput.response(view(pool))
         }
         group.delete("proxy-pools/:id") { _, context in
             switch try repositories.proxyPools.delete(id: try AdminResource.id(context)) {
@@ -57,6 +58,14 @@ struct ProxyPoolsController {
             return JSONOutput.response(PoolTestView(target: target, ok_count: results.filter(\.ok).count,
                                                     total: results.count, results: results))
         }
+    }
+
+    private func view(_ pool: ProxyPool) -> ProxyPoolView {
+        ProxyPoolView(pool, health: pool.proxies.map { proxy in
+            let status = routing.proxyStatus(proxy, in: pool)
+            return ProxyPoolView.Health(proxy: proxy.description, down_until: Nullable(status.downUntil),
+                                        last_error: Nullable(status.lastError))
+        })
     }
 
     private func find(_ context: AppRequestContext) throws -> ProxyPool {
@@ -95,10 +104,19 @@ struct ProxyPoolView: Encodable {
     let proxies: [String]
     let strategy: String
     let strict: Bool
+    let health: [Health]
     let created_at: Date
     let updated_at: Date
 
-    init(_ p: ProxyPool) {
+    /// Each proxy as the data path sees it: resting after a failed connection, and why.
+    struct Health: Encodable {
+        let proxy: String
+        let down_until: Nullable<Date>
+        let last_error: Nullable<String>
+    }
+
+    init(_ p: ProxyPool, health: [Health]) {
+        self.health = health
         id = p.id
         name = p.name
         proxies = p.proxies.map(\.description)
