@@ -11,6 +11,8 @@ public final class FakeScript: Sendable {
         case delay(milliseconds: Int)
         /// Stream this many content chunks, then drop the connection.
         case cutStreamAfter(chunks: Int)
+        /// Stream with this pause between chunks.
+        case slowStream(milliseconds: Int)
     }
 
     public struct Received: Sendable {
@@ -22,6 +24,7 @@ public final class FakeScript: Sendable {
     private struct State {
         var faults: [Fault] = []
         var received: [Received] = []
+        var abandoned = 0
     }
 
     private let state = Mutex(State())
@@ -41,5 +44,12 @@ public final class FakeScript: Sendable {
     }
 
     public var received: [Received] { state.withLock { $0.received } }
+
+    /// Streams whose reader went away before the end.
+    public var abandonedStreams: Int { state.withLock { $0.abandoned } }
+
+    func recordAbandoned() {
+        state.withLock { $0.abandoned += 1 }
+    }
     public var callCount: Int { state.withLock { $0.received.count } }
 }

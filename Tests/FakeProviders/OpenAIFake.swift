@@ -25,11 +25,13 @@ struct OpenAIFake {
             return FakeProvider.json(.unauthorized, OpenAIWire.invalidKey(request.headers[.authorization]))
         }
         var cutAfter: Int?
+        var pause = 5
         while let fault = provider.script.next() {
             switch fault {
             case .delay(let ms): try await Task.sleep(for: .milliseconds(ms))
             case .status(let code, let retryAfter): return OpenAIWire.failure(code, retryAfter: retryAfter)
             case .cutStreamAfter(let chunks): cutAfter = chunks
+            case .slowStream(let ms): pause = ms
             }
             if case .delay = fault { continue }
             break
@@ -47,7 +49,8 @@ struct OpenAIFake {
         case .chat, .text:
             if body["stream"] as? Bool == true {
                 let includeUsage = (body["stream_options"] as? [String: Any])?["include_usage"] as? Bool ?? false
-                return OpenAIWire.stream(reply, model: model, kind: kind, includeUsage: includeUsage, cutAfter: cutAfter)
+                return OpenAIWire.stream(reply, model: model, kind: kind, includeUsage: includeUsage, cutAfter: cutAfter,
+                                         pause: pause, script: provider.script)
             }
             return FakeProvider.json(.ok, OpenAIWire.completion(reply, model: model, kind: kind))
         }
@@ -81,7 +84,8 @@ extension OpenAIWire {
                 "usage": usage(reply)]
     }
 
-    static func stream(_ reply: String, model: String, kind: OpenAIFake.Kind, includeUsage: Bool, cutAfter: Int?) -> Response {
+    static func stream(_ reply: String, model: String, kind: OpenAIFake.Kind, includeUsage: Bool, cutAfter: Int?,
+                       pause: Int, script: FakeScript) -> Response {
         let words = reply.split(separator: " ", omittingEmptySubsequences: false).enumerated().map { $0.offset == 0 ? String($0.element) : " " + $0.element }
         func chunk(_ choice: [String: Any], usage: [String: Int]? = nil) -> String {
             var object: [String: Any] = ["id": kind == .text ? "cmpl-fake1" : "chatcmpl-fake1",
@@ -110,9 +114,14 @@ extension OpenAIWire {
         let toSend = cutAfter.map { Array(events.prefix($0 + 1)) } ?? events
         let cut = cutAfter != nil
         return Response(status: .ok, headers: [.contentType: "text/event-stream; charset=utf-8"], body: ResponseBody { writer in
-            for event in toSend {
-                try await writer.write(ByteBuffer(string: event))
-                try await Task.sleep(for: .milliseconds(5))
+            do {
+                for event in toSend {
+                    try await writer.write(ByteBuffer(string: event))
+                    try await Task.sleep(for: .milliseconds(pause))
+                }
+            } catch {
+                script.recordAbandoned()
+                throw error
             }
             if cut { throw CancellationError() }
             try await writer.finish(nil)
