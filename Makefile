@@ -45,7 +45,7 @@ test-swift: test-deps
 	$(SWIFT) test --skip-build
 
 test-e2e: test-deps
-	$(SWIFT) build --product ninerouter
+	$(SWIFT) build
 	NINEROUTER_BIN=$$($(SWIFT) build --show-bin-path)/ninerouter $(VENV)/bin/python -m pytest -q Tests/e2e
 
 test: test-swift test-e2e

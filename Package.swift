@@ -68,6 +68,17 @@ let package = Package(
             path: "Tests/FakeProviders",
             swiftSettings: strict
         ),
+        .executableTarget(
+            name: "fake-upstream",
+            dependencies: [
+                "FakeProviders",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/FakeUpstreamServer",
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "CurlTests",
             dependencies: [
