@@ -11,7 +11,7 @@ VENV := .venv
 RUN_PACKAGES := libcurl4-openssl-dev libargon2-dev libsqlite3-dev pkg-config
 TEST_PACKAGES := $(RUN_PACKAGES) tinyproxy-bin microsocks python3 python3-venv
 
-.PHONY: run build test test-swift test-e2e deps test-deps clean
+.PHONY: run build test test-swift test-e2e deps test-deps bench clean
 
 # Installs the Debian packages in $(1) that are not installed yet.
 define apt_install
@@ -52,3 +52,10 @@ test: test-swift test-e2e
 
 clean:
 	rm -rf .build $(VENV)
+
+BENCH_PACKAGES := nginx-light wrk curl
+
+bench: deps
+	$(call apt_install,$(BENCH_PACKAGES))
+	$(SWIFT) build -c release --product ninerouter
+	python3 bench/bench.py
