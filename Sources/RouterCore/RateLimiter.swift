@@ -1,11 +1,42 @@
 import Foundation
 
 /// Per-app-key limits over a sliding minute: requests per minute and tokens per minute.
+/// Only keys with a limit are tracked, and each window drops expired entries from its front,
+/// so a call costs O(1) amortised.
 public struct RateLimiter: Sendable {
     public static let window: TimeInterval = 60
 
-    private var requests: [Int64: [Date]] = [:]
-    private var tokens: [Int64: [(at: Date, count: Int)]] = [:]
+    /// Events in time order; `head` is the first one still inside the window.
+    struct Window: Sendable {
+        var times: [Date] = []
+        var amounts: [Int] = []
+        var head = 0
+        var total = 0
+
+        var count: Int { times.count - head }
+        var oldest: Date? { head < times.count ? times[head] : nil }
+
+        mutating func prune(before cutoff: Date) {
+            while head < times.count, times[head] <= cutoff {
+                total -= amounts[head]
+                head += 1
+            }
+            if head > 1024, head * 2 > times.count {
+                times.removeFirst(head)
+                amounts.removeFirst(head)
+                head = 0
+            }
+        }
+
+        mutating func append(_ time: Date, amount: Int) {
+            times.append(time)
+            amounts.append(amount)
+            total += amount
+        }
+    }
+
+    private var requests: [Int64: Window] = [:]
+    private var tokens: [Int64: Window] = [:]
 
     public init() {}
 
@@ -17,32 +48,34 @@ public struct RateLimiter: Sendable {
 
     /// Admits one request for `key` if both limits leave room, and counts it.
     public mutating func admit(_ key: AppKey, now: Date) -> Decision {
-        let recent = prune(key.id, now: now)
-        if let rpm = key.rpmLimit, recent.requests.count >= rpm, let oldest = recent.requests.first {
+        guard key.rpmLimit != nil || key.tpmLimit != nil else {
+            return .allowed(remainingRequests: nil, remainingTokens: nil)
+        }
+        let cutoff = now.addingTimeInterval(-Self.window)
+        var requestWindow = requests[key.id] ?? Window()
+        requestWindow.prune(before: cutoff)
+        var tokenWindow = tokens[key.id] ?? Window()
+        tokenWindow.prune(before: cutoff)
+        defer {
+            requests[key.id] = requestWindow.count == 0 ? nil : requestWindow
+            tokens[key.id] = tokenWindow.count == 0 ? nil : tokenWindow
+        }
+        if let rpm = key.rpmLimit, requestWindow.count >= rpm, let oldest = requestWindow.oldest {
             return .limited(limit: "requests", retryAfter: Self.seconds(until: oldest.addingTimeInterval(Self.window), now: now))
         }
-        let used = recent.tokens.reduce(0) { $0 + $1.count }
-        if let tpm = key.tpmLimit, used >= tpm, let oldest = recent.tokens.first {
-            return .limited(limit: "tokens", retryAfter: Self.seconds(until: oldest.at.addingTimeInterval(Self.window), now: now))
+        if let tpm = key.tpmLimit, tokenWindow.total >= tpm, let oldest = tokenWindow.oldest {
+            return .limited(limit: "tokens", retryAfter: Self.seconds(until: oldest.addingTimeInterval(Self.window), now: now))
         }
-        requests[key.id, default: []].append(now)
-        return .allowed(remainingRequests: key.rpmLimit.map { max(0, $0 - recent.requests.count - 1) },
-                        remainingTokens: key.tpmLimit.map { max(0, $0 - used) })
+        let before = requestWindow.count
+        if key.rpmLimit != nil { requestWindow.append(now, amount: 1) }
+        return .allowed(remainingRequests: key.rpmLimit.map { max(0, $0 - before - 1) },
+                        remainingTokens: key.tpmLimit.map { max(0, $0 - tokenWindow.total) })
     }
 
     /// Counts the tokens a finished call used against the key's minute.
     public mutating func record(tokens count: Int, for keyID: Int64, now: Date) {
         guard count > 0 else { return }
-        tokens[keyID, default: []].append((at: now, count: count))
-    }
-
-    private mutating func prune(_ keyID: Int64, now: Date) -> (requests: [Date], tokens: [(at: Date, count: Int)]) {
-        let cutoff = now.addingTimeInterval(-Self.window)
-        let keptRequests = (requests[keyID] ?? []).filter { $0 > cutoff }
-        let keptTokens = (tokens[keyID] ?? []).filter { $0.at > cutoff }
-        requests[keyID] = keptRequests.isEmpty ? nil : keptRequests
-        tokens[keyID] = keptTokens.isEmpty ? nil : keptTokens
-        return (keptRequests, keptTokens)
+        tokens[keyID, default: Window()].append(now, amount: count)
     }
 
     private static func seconds(until date: Date, now: Date) -> Int {

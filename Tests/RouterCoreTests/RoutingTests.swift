@@ -140,3 +140,22 @@ func connection(_ id: Int64, _ name: String, models: [String] = [], priority: In
         #expect(limiter.admit(key(tpm: 100), now: start.addingTimeInterval(1)) == .limited(limit: "tokens", retryAfter: 59))
     }
 }
+
+@Suite struct RateLimiterWindowTests {
+    @Test func longWindowsStayExactAcrossCompaction() {
+        var limiter = RateLimiter()
+        let key = AppKey(id: 1, name: "k", keyHash: "h", keyPrefix: "nr-", allowedModels: nil, rpmLimit: 3000, tpmLimit: nil,
+                         expiresAt: nil, enabled: true, lastUsedAt: nil, createdAt: Date(), updatedAt: Date())
+        let start = Date()
+        var admitted = 0
+        // 6000 calls spread over 120 s: at most 3000 in any minute.
+        for index in 0..<6000 {
+            if case .allowed = limiter.admit(key, now: start.addingTimeInterval(Double(index) * 0.02)) { admitted += 1 }
+        }
+        #expect(admitted == 6000)
+        for index in 0..<3000 { _ = limiter.admit(key, now: start.addingTimeInterval(200 + Double(index) * 0.001)) }
+        #expect(limiter.admit(key, now: start.addingTimeInterval(203.5)) == .limited(limit: "requests", retryAfter: 57))
+        // At 262.0005 s only the calls after 202.0005 s remain: 999 of them.
+        #expect(limiter.admit(key, now: start.addingTimeInterval(262.0005)) == .allowed(remainingRequests: 2000, remainingTokens: nil))
+    }
+}

@@ -10,8 +10,16 @@ enum SecretToken {
         return prefix + base64URL(Data(bytes))
     }
 
+    /// Called on every `/v1` call to look the app key up: a table, not String(format:).
     static func sha256Hex(_ text: String) -> String {
-        SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+        let digits = Array("0123456789abcdef".utf8)
+        var out = [UInt8]()
+        out.reserveCapacity(64)
+        for byte in SHA256.hash(data: Array(text.utf8)) {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 0x0f)])
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     static func base64URL(_ data: Data) -> String {
