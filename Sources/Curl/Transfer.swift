@@ -55,23 +55,37 @@ final class Transfer: @unchecked Sendable {
         return request.timeouts.stall.map { lastActivity + $0 }
     }
 
-    /// One raw header line from libcurl. A status line starts a new header block (after a 1xx);
-    /// the blank line after a final status completes the head.
-    func receiveHeaderLine(_ line: String) {
-        let trimmed = line.trimmingCharacters(in: .whitespacesAndNewlines)
-        if trimmed.hasPrefix("HTTP/") {
-            let parts = trimmed.split(separator: " ", maxSplits: 2)
-            status = parts.count > 1 ? Int(parts[1]) ?? 0 : 0
-            headers.removeAll()
-            return
+    /// One raw header line from libcurl, parsed as bytes (this runs for every header of every
+    /// call). A status line starts a new header block (after a 1xx); the blank line after a
+    /// final status completes the head.
+    func receiveHeaderLine(_ line: UnsafeRawBufferPointer) {
+        var end = line.count
+        while end > 0, [UInt8(ascii: "\r"), UInt8(ascii: "\n"), UInt8(ascii: " "), UInt8(ascii: "\t")].contains(line[end - 1]) {
+            end -= 1
         }
-        if trimmed.isEmpty {
+        if end == 0 {
             if status >= 200 { deliverHead() }
             return
         }
-        guard let colon = trimmed.firstIndex(of: ":") else { return }
-        let name = String(trimmed[..<colon]).trimmingCharacters(in: .whitespaces)
-        let value = String(trimmed[trimmed.index(after: colon)...]).trimmingCharacters(in: .whitespaces)
+        let bytes = UnsafeRawBufferPointer(rebasing: line[0..<end])
+        if bytes.starts(with: "HTTP/".utf8) {
+            status = 0
+            if let space = bytes.firstIndex(of: UInt8(ascii: " ")) {
+                for byte in bytes[(space + 1)...] {
+                    guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) else { break }
+                    status = status * 10 + Int(byte - UInt8(ascii: "0"))
+                }
+            }
+            headers.removeAll(keepingCapacity: true)
+            return
+        }
+        guard let colon = bytes.firstIndex(of: UInt8(ascii: ":")) else { return }
+        var valueStart = colon + 1
+        while valueStart < bytes.count, bytes[valueStart] == UInt8(ascii: " ") || bytes[valueStart] == UInt8(ascii: "\t") {
+            valueStart += 1
+        }
+        let name = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[0..<colon]), as: UTF8.self)
+        let value = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[valueStart...]), as: UTF8.self)
         headers.append((name: name, value: value))
     }
 

@@ -14,6 +14,7 @@ public struct AppServices: Sendable {
 
     /// Opens the store (migrating it), loads the encryption key and the first snapshot.
     public init(config: ServerConfig) throws {
+        PasswordHasher.prepareAllocator
         self.config = config
         database = try AppDatabase(directory: config.dataDirectory)
         let secrets = try config.encryptionKey.map(SecretBox.init(configuredKey:))

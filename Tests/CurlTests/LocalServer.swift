@@ -8,6 +8,8 @@ import Logging
 enum LocalServer {
     /// Bytes the `/flood` route managed to hand to the socket, and whether its client left.
     static let flood = FloodMeter()
+    /// Opened by a test once it holds the head of a `/gated` answer.
+    static let gate = FloodMeter()
 
     static func router() -> Router<BasicRequestContext> {
         let router = Router()
@@ -21,6 +23,18 @@ enum LocalServer {
                     try await writer.write(ByteBuffer(string: "data: \(index)\n\n"))
                     try await Task.sleep(for: .milliseconds(gap))
                 }
+                try await writer.finish(nil)
+            })
+        }
+        router.get("gated") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/event-stream"], body: ResponseBody { writer in
+                try await writer.write(ByteBuffer(string: "data: before\n\n"))
+                var waited = 0
+                while !gate.clientLeft, waited < 5000 {
+                    try await Task.sleep(for: .milliseconds(10))
+                    waited += 10
+                }
+                try await writer.write(ByteBuffer(string: gate.clientLeft ? "data: after-gate\n\n" : "data: gate-timeout\n\n"))
                 try await writer.finish(nil)
             })
         }

@@ -31,4 +31,8 @@ enum PasswordHasher {
             argon2id_verify(encoded, pwd.baseAddress, pwd.count) == ARGON2_OK.rawValue
         }
     }
+
+    /// Once per process, before the first hash: keeps argon2's 19 MiB work areas from
+    /// staying in glibc's arenas after use (see the shim).
+    static let prepareAllocator: Void = nr_fix_mmap_threshold()
 }
