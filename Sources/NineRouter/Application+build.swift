@@ -49,7 +49,7 @@ public func buildRouter(services: AppServices) -> Router<AppRequestContext> {
     sessions.register(on: admin)
     ProvidersController(repositories: repositories, snapshots: snapshots, probe: probe, routing: services.routing)
         .register(on: admin)
-    KeysController(repositories: repositories, snapshots: snapshots).register(on: admin)
+    KeysController(repositories: repositories, snapshots: snapshots, routing: services.routing).register(on: admin)
     AliasesController(repositories: repositories, snapshots: snapshots).register(on: admin)
     ProxyPoolsController(repositories: repositories, snapshots: snapshots, probe: probe, routing: services.routing)
         .register(on: admin)

@@ -25,6 +25,9 @@ import Testing
             _ = try await v1.admin(.patch, "/api/admin/keys/\(v1.keyID)", ["enabled": true])
             #expect(try await v1.chat("gpt-4o").status == .ok)
             #expect(fixture.alpha.script.callCount + fixture.beta.script.callCount == 2)
+            let shown = try await v1.admin(.get, "/api/admin/keys/\(v1.keyID)")
+            let lastUsed = try #require((shown["last_used_at"] as? String).flatMap(Timestamp.parse))
+            #expect(abs(lastUsed.timeIntervalSinceNow) < 60)
         }
     }
 

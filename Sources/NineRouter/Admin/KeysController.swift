@@ -7,13 +7,14 @@ import RouterCore
 struct KeysController {
     let repositories: Repositories
     let snapshots: SnapshotStore
+    let routing: RoutingState
 
     static let createFields: Set<String> = ["name", "allowed_models", "rpm_limit", "tpm_limit", "expires_at"]
     static let patchFields = createFields.union(["enabled"])
 
     func register(on group: RouterGroup<AppRequestContext>) {
         group.get("keys") { _, _ in
-            JSONOutput.response(["data": try repositories.keys.all().map { AppKeyView($0) }])
+            JSONOutput.response(["data": try repositories.keys.all().map(view)])
         }
         group.post("keys") { request, _ in
             let body = try await JSONFields.read(request)
@@ -26,10 +27,10 @@ struct KeysController {
             try apply(body, to: &key, creating: true, now: now)
             let stored = try repositories.keys.insert(key)
             try snapshots.reload()
-            return JSONOutput.response(AppKeyView(stored, secret: secret), status: .created)
+            return JSONOutput.response(AppKeyView(stored, lastUsed: nil, secret: secret), status: .created)
         }
         group.get("keys/:id") { _, context in
-            JSONOutput.response(AppKeyView(try find(context)))
+            JSONOutput.response(view(try find(context)))
         }
         group.patch("keys/:id") { request, context in
             var key = try find(context)
@@ -41,13 +42,17 @@ struct KeysController {
             key.updatedAt = now
             try repositories.keys.update(key)
             try snapshots.reload()
-            return JSONOutput.response(AppKeyView(key))
+            return JSONOutput.response(view(key))
         }
         group.delete("keys/:id") { _, context in
             guard try repositories.keys.delete(id: try AdminResource.id(context)) else { throw AdminError.notFound("app key") }
             try snapshots.reload()
             return Response(status: .noContent)
         }
+    }
+
+    private func view(_ key: AppKey) -> AppKeyView {
+        AppKeyView(key, lastUsed: [key.lastUsedAt, routing.lastUsed(keyID: key.id)].compactMap { $0 }.max())
     }
 
     private func find(_ context: AppRequestContext) throws -> AppKey {
@@ -88,7 +93,7 @@ struct AppKeyView: Encodable {
     let updated_at: Date
     let key: String?
 
-    init(_ k: AppKey, secret: String? = nil) {
+    init(_ k: AppKey, lastUsed: Date?, secret: String? = nil) {
         id = k.id
         name = k.name
         key_prefix = k.keyPrefix
@@ -97,7 +102,7 @@ struct AppKeyView: Encodable {
         tpm_limit = Nullable(k.tpmLimit)
         expires_at = Nullable(k.expiresAt)
         enabled = k.enabled
-        last_used_at = Nullable(k.lastUsedAt)
+        last_used_at = Nullable(lastUsed)
         created_at = k.createdAt
         updated_at = k.updatedAt
         key = secret

@@ -21,6 +21,7 @@ final class RoutingState: Sendable {
         var proxyDownUntil: [String: Date] = [:]
         var proxyFailures: [String: Int] = [:]
         var proxyLastError: [String: String] = [:]
+        var keyLastUsed: [Int64: Date] = [:]
     }
 
     private let state = Mutex(State())
@@ -30,7 +31,16 @@ final class RoutingState: Sendable {
     }
 
     func admit(_ key: AppKey, now: Date = Date()) -> RateLimiter.Decision {
-        state.withLock { $0.limiter.admit(key, now: now) }
+        state.withLock { state in
+            state.keyLastUsed[key.id] = now
+            return state.limiter.admit(key, now: now)
+        }
+    }
+
+    /// When the key last made a call since this process started (the store keeps no per-call
+    /// writes on the hot path).
+    func lastUsed(keyID: Int64) -> Date? {
+        state.withLock { $0.keyLastUsed[keyID] }
     }
 
     func recordTokens(_ count: Int, keyID: Int64) {
