@@ -9,6 +9,9 @@ final class AgentLoop: @unchecked Sendable {
     private let queue: CommandQueue
     private var transfers: [UInt64: Transfer] = [:]
     private var cancelledEarly: Set<UInt64> = []
+    /// Reset easy handles kept for the next transfers: creating one per call costs allocations.
+    private var spareHandles: [UnsafeMutableRawPointer] = []
+    private static let maxSpareHandles = 256
 
     init(multi: MultiHandle, queue: CommandQueue) {
         self.multi = multi
@@ -41,9 +44,9 @@ final class AgentLoop: @unchecked Sendable {
             return
         }
         do {
-            try EasyConfigurator.configure(transfer)
+            try EasyConfigurator.configure(transfer, reusing: spareHandles.popLast())
         } catch {
-            transfer.release()
+            recycle(transfer)
             transfer.finish(error: error)
             return
         }
@@ -69,8 +72,19 @@ final class AgentLoop: @unchecked Sendable {
             return
         }
         curl_multi_remove_handle(multi.pointer, transfer.easy)
-        transfer.release()
+        recycle(transfer)
         transfer.finish(error: error)
+    }
+
+    /// Takes the transfer's easy handle back: reset and kept, or freed when enough are spare.
+    private func recycle(_ transfer: Transfer) {
+        guard let easy = transfer.detachHandle() else { return }
+        if spareHandles.count < Self.maxSpareHandles {
+            curl_easy_reset(easy)
+            spareHandles.append(easy)
+        } else {
+            curl_easy_cleanup(easy)
+        }
     }
 
     private func expireDeadlines() {
@@ -108,7 +122,7 @@ final class AgentLoop: @unchecked Sendable {
             let transfer = Unmanaged<Transfer>.fromOpaque(privatePointer).takeUnretainedValue()
             transfers.removeValue(forKey: transfer.id)
             transfer.finish(error: failure(code, transfer))
-            transfer.release()
+            recycle(transfer)
         }
     }
 
@@ -124,6 +138,8 @@ final class AgentLoop: @unchecked Sendable {
         for command in queue.drain() {
             if case .add(let transfer) = command { transfer.finish(error: CurlError.agentStopped) }
         }
+        for easy in spareHandles { curl_easy_cleanup(easy) }
+        spareHandles.removeAll()
         curl_multi_cleanup(multi.pointer)
     }
 }

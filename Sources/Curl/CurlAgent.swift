@@ -38,7 +38,7 @@ public final class CurlAgent: Sendable {
     /// Cancelling the calling task before the head, or dropping the body, aborts the transfer.
     public func stream(_ request: UpstreamRequest) async throws -> UpstreamStream {
         let id = queue.makeID()
-        let transfer = Transfer(id: id, request: request) { [weak self] command in self?.send(command) }
+        let transfer = Transfer(id: id, request: request, collectLimit: nil) { [weak self] command in self?.send(command) }
         let head = try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<UpstreamHead, any Error>) in
                 transfer.headContinuation = continuation
@@ -51,12 +51,27 @@ public final class CurlAgent: Sendable {
         } onCancel: {
             send(.cancel(id))
         }
-        return UpstreamStream(head: head, body: transfer.body)
+        guard let body = transfer.body else { throw CurlError.invalidRequest("streamed transfer without a body") }
+        return UpstreamStream(head: head, body: body)
     }
 
-    /// Runs a request and reads the whole answer, at most `limit` bytes of body.
+    /// Runs a request and returns the whole answer, at most `limit` bytes of body. The agent
+    /// gathers the body itself and resumes the caller once, at the end.
     public func perform(_ request: UpstreamRequest, limit: Int = 64 << 20) async throws -> UpstreamResponse {
-        try await stream(request).collect(limit: limit)
+        let id = queue.makeID()
+        let transfer = Transfer(id: id, request: request, collectLimit: limit) { [weak self] command in self?.send(command) }
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<UpstreamResponse, any Error>) in
+                transfer.responseContinuation = continuation
+                if Task.isCancelled {
+                    transfer.finish(error: CurlError.cancelled)
+                } else if !send(.add(transfer)) {
+                    transfer.finish(error: CurlError.agentStopped)
+                }
+            }
+        } onCancel: {
+            send(.cancel(id))
+        }
     }
 
     @discardableResult

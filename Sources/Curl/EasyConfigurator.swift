@@ -3,8 +3,9 @@ import CCurl
 /// Turns an `UpstreamRequest` into a configured easy handle. Proxies come only from the
 /// request: an empty CURLOPT_PROXY keeps libcurl from reading `http_proxy` and friends.
 enum EasyConfigurator {
-    static func configure(_ transfer: Transfer) throws {
-        guard let easy = curl_easy_init() else { throw CurlError.invalidRequest("curl_easy_init failed") }
+    /// Sets every option of the transfer on `reused` (a reset handle) or a new one.
+    static func configure(_ transfer: Transfer, reusing reused: UnsafeMutableRawPointer?) throws {
+        guard let easy = reused ?? curl_easy_init() else { throw CurlError.invalidRequest("curl_easy_init failed") }
         transfer.easy = easy
         let request = transfer.request
         let lower = request.url.lowercased()
@@ -83,8 +84,11 @@ private let onBody: @convention(c) (UnsafeMutablePointer<CChar>?, Int, Int, Unsa
     guard let data, let user else { return 0 }
     let transfer = Unmanaged<Transfer>.fromOpaque(user).takeUnretainedValue()
     let length = size * count
-    guard transfer.receiveBody(UnsafeRawBufferPointer(start: data, count: length)) else { return Int(CURL_WRITEFUNC_PAUSE) }
-    return length
+    switch transfer.receiveBody(UnsafeRawBufferPointer(start: data, count: length)) {
+    case .consumed: return length
+    case .pause: return Int(CURL_WRITEFUNC_PAUSE)
+    case .abort: return 0
+    }
 }
 
 private let onHeader: @convention(c) (UnsafeMutablePointer<CChar>?, Int, Int, UnsafeMutableRawPointer?) -> Int = {

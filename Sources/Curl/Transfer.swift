@@ -2,18 +2,25 @@ import CCurl
 import Foundation
 import NIOCore
 
-/// One request in flight on the agent thread: its easy handle, the head being parsed, the
-/// body's producer, and the flow-control state. Touched only by the agent thread once added
-/// (the head continuation is set before the transfer is handed over).
+/// One request in flight on the agent thread: its easy handle, the head being parsed, and
+/// either the body's producer and flow-control state (streamed) or the bytes so far
+/// (buffered: one resumption when the transfer ends, no per-chunk hand-offs). Touched only by
+/// the agent thread once added (continuations are set before the transfer is handed over).
 final class Transfer: @unchecked Sendable {
     let id: UInt64
     let request: UpstreamRequest
-    let source: UpstreamBody.Producer.Source
-    let body: UpstreamBody
+    /// Streamed transfers only.
+    let source: UpstreamBody.Producer.Source?
+    let body: UpstreamBody?
+    /// Buffered transfers only: the most body bytes accepted.
+    let collectLimit: Int?
+    private var collected: [UInt8] = []
+    private var overLimit = false
     let firstByteDeadline: ContinuousClock.Instant?
     /// When bytes last arrived, or the reader last asked for more: the stall clock.
     var lastActivity = ContinuousClock.now
     var headContinuation: CheckedContinuation<UpstreamHead, any Error>?
+    var responseContinuation: CheckedContinuation<UpstreamResponse, any Error>?
     var easy: UnsafeMutableRawPointer?
     var headerList: UnsafeMutablePointer<curl_slist>?
 
@@ -27,15 +34,21 @@ final class Transfer: @unchecked Sendable {
     var curlPaused = false
     let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
 
-    init(id: UInt64, request: UpstreamRequest, send: @escaping @Sendable (CurlAgent.Command) -> Void) {
+    init(id: UInt64, request: UpstreamRequest, collectLimit: Int?, send: @escaping @Sendable (CurlAgent.Command) -> Void) {
         self.id = id
         self.request = request
-        let made = UpstreamBody.Producer.makeSequence(
-            backPressureStrategy: .init(lowWatermark: 2, highWatermark: 16),
-            finishOnDeinit: false,
-            delegate: TransferFlowControl(id: id, send: send))
-        source = made.source
-        body = UpstreamBody(sequence: made.sequence)
+        self.collectLimit = collectLimit
+        if collectLimit == nil {
+            let made = UpstreamBody.Producer.makeSequence(
+                backPressureStrategy: .init(lowWatermark: 2, highWatermark: 16),
+                finishOnDeinit: false,
+                delegate: TransferFlowControl(id: id, send: send))
+            source = made.source
+            body = UpstreamBody(sequence: made.sequence)
+        } else {
+            source = nil
+            body = nil
+        }
         firstByteDeadline = request.timeouts.firstByte.map { ContinuousClock.now + $0 }
         errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
     }
@@ -102,39 +115,62 @@ final class Transfer: @unchecked Sendable {
         headContinuation = nil
     }
 
-    /// Passes body bytes on; returns false when the reader is full and libcurl must hold them.
-    func receiveBody(_ bytes: UnsafeRawBufferPointer) -> Bool {
+
+    enum BodyAction {
+        case consumed
+        /// The reader is full: libcurl must hold the bytes until it asks again.
+        case pause
+        /// A buffered answer went over its limit.
+        case abort
+    }
+
+    func receiveBody(_ bytes: UnsafeRawBufferPointer) -> BodyAction {
         if readerFull {
             curlPaused = true
-            return false
+            return .pause
         }
         deliverHead()
         sawBodyByte = true
         lastActivity = ContinuousClock.now
-        switch source.yield(ByteBuffer(bytes: bytes)) {
-        case .produceMore, .dropped: break
-        case .stopProducing: readerFull = true
+        if let collectLimit {
+            guard collected.count + bytes.count <= collectLimit else {
+                overLimit = true
+                return .abort
+            }
+            collected.append(contentsOf: bytes)
+            return .consumed
         }
-        return true
+        switch source?.yield(ByteBuffer(bytes: bytes)) {
+        case .stopProducing: readerFull = true
+        default: break
+        }
+        return .consumed
     }
 
-    /// Ends the transfer for the caller: a pending head fails, the body finishes.
+    /// Ends the transfer for the caller: a pending head fails, the body finishes, or the
+    /// buffered answer is handed over whole.
     func finish(error: (any Error)?) {
+        let error = overLimit ? CurlError.bodyTooLarge(limit: collectLimit ?? 0) : error
         if let error {
             headContinuation?.resume(throwing: error)
             headContinuation = nil
-            source.finish(error)
+            responseContinuation?.resume(throwing: error)
+            responseContinuation = nil
+            source?.finish(error)
         } else {
             deliverHead()
-            source.finish()
+            responseContinuation?.resume(returning: UpstreamResponse(status: status, headers: headers, body: collected))
+            responseContinuation = nil
+            source?.finish()
         }
     }
 
-    /// Frees libcurl resources; the agent has already removed the handle from the multi.
-    func release() {
-        if let easy { curl_easy_cleanup(easy) }
-        easy = nil
+    /// Frees the header list and hands the easy handle back for reuse; the agent has already
+    /// removed it from the multi.
+    func detachHandle() -> UnsafeMutableRawPointer? {
         if let headerList { curl_slist_free_all(headerList) }
         headerList = nil
+        defer { easy = nil }
+        return easy
     }
 }

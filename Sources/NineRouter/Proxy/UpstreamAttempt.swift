@@ -64,11 +64,13 @@ struct UpstreamAttempt {
             return .proxiesDown("proxy pool '\(pool.name)' has no proxies and is strict")
         }
 
-        var opened: UpstreamStream?
+        var opened: Opened?
         for proxy in routes {
             request.proxy = proxy.map { ProxySetting(url: $0.urlWithCredentials) }
             do {
-                opened = try await engine.agent.stream(request)
+                opened = call.stream
+                    ? .stream(try await engine.agent.stream(request))
+                    : .whole(try await engine.agent.perform(request, limit: engine.limits.maxResponseBodyBytes))
                 if let proxy, let pool { state.proxySucceeded(proxy, in: pool) }
                 break
             } catch let error as CurlError {
@@ -81,38 +83,62 @@ struct UpstreamAttempt {
                 return fail(candidate, kind: .transient, retryAfter: nil, why: "upstream error")
             }
         }
-        guard let upstream = opened else {
+        guard let opened else {
             let name = pool?.name ?? "?"
             return .proxiesDown("no working proxy in pool '\(name)'")
         }
 
-        switch upstream.status {
+        switch opened.head.status {
         case 408, 429, 500...599:
-            return fail(candidate, kind: .transient, retryAfter: Self.retryAfter(upstream.head), why: "HTTP \(upstream.status)")
+            return fail(candidate, kind: .transient, retryAfter: Self.retryAfter(opened.head), why: "HTTP \(opened.head.status)")
         case 401, 403:
-            return fail(candidate, kind: .authentication, retryAfter: nil, why: "HTTP \(upstream.status): key rejected")
+            return fail(candidate, kind: .authentication, retryAfter: nil, why: "HTTP \(opened.head.status): key rejected")
         default:
             break
         }
-        return await deliver(upstream, candidate: candidate, token: token)
+        switch opened {
+        case .whole(let response):
+            if (200..<300).contains(response.status) {
+                engine.state.succeeded(candidate.key)
+                recordTokens(in: response.body)
+            }
+            return .answered(Response(status: HTTPResponse.Status(code: response.status),
+                                      headers: responseHeaders(opened.head, candidate: candidate),
+                                      body: .init(byteBuffer: ByteBuffer(bytes: response.body))))
+        case .stream(let upstream):
+            return await deliver(upstream, candidate: candidate, token: token)
+        }
     }
 
-    /// Passes a final answer to the client: buffered when the client did not ask for a
-    /// stream, else the first chunk is awaited (still retryable) and the rest streamed.
-    private func deliver(_ upstream: UpstreamStream, candidate: RouteCandidate, token: InflightToken) async -> Outcome {
-        var headers = HeaderPolicy.returnable(upstream.head.headers)
+    /// What one attempt got back: a whole answer (the client did not ask for a stream) or the
+    /// head of a stream.
+    private enum Opened {
+        case whole(UpstreamResponse)
+        case stream(UpstreamStream)
+
+        var head: UpstreamHead {
+            switch self {
+            case .whole(let response): UpstreamHead(status: response.status, headers: response.headers)
+            case .stream(let stream): stream.head
+            }
+        }
+    }
+
+    private func responseHeaders(_ head: UpstreamHead, candidate: RouteCandidate) -> HTTPFields {
+        var headers = HeaderPolicy.returnable(head.headers)
         headers[.init("x-request-id")!] = call.requestID
         headers[.init("x-ninerouter-provider")!] = candidate.provider.name
-        let status = HTTPResponse.Status(code: upstream.status)
-        let succeeded = (200..<300).contains(upstream.status)
+        return headers
+    }
 
-        if !call.stream || !succeeded {
+    /// Streams a final answer to the client: the first chunk is awaited while a retry is still
+    /// possible, then the rest flows through. A refusal that came back as a stream is passed on whole.
+    private func deliver(_ upstream: UpstreamStream, candidate: RouteCandidate, token: InflightToken) async -> Outcome {
+        let headers = responseHeaders(upstream.head, candidate: candidate)
+        let status = HTTPResponse.Status(code: upstream.status)
+        guard (200..<300).contains(upstream.status) else {
             do {
                 let full = try await upstream.collect(limit: engine.limits.maxResponseBodyBytes)
-                if succeeded {
-                    engine.state.succeeded(candidate.key)
-                    recordTokens(in: full.body)
-                }
                 return .answered(Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: full.body))))
             } catch {
                 return fail(candidate, kind: .transient, retryAfter: nil, why: Self.describe(error))
