@@ -37,20 +37,8 @@ public final class CurlAgent: Sendable {
     /// Starts a request and returns once its head has arrived; the body follows as it comes.
     /// Cancelling the calling task before the head, or dropping the body, aborts the transfer.
     public func stream(_ request: UpstreamRequest) async throws -> UpstreamStream {
-        let id = queue.makeID()
-        let transfer = Transfer(id: id, request: request, collectLimit: nil) { [weak self] command in self?.send(command) }
-        let head = try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<UpstreamHead, any Error>) in
-                transfer.headContinuation = continuation
-                if Task.isCancelled {
-                    transfer.finish(error: CurlError.cancelled)
-                } else if !send(.add(transfer)) {
-                    transfer.finish(error: CurlError.agentStopped)
-                }
-            }
-        } onCancel: {
-            send(.cancel(id))
-        }
+        let transfer = makeTransfer(request, collectLimit: nil)
+        let head: UpstreamHead = try await submit(transfer) { transfer.headContinuation = $0 }
         guard let body = transfer.body else { throw CurlError.invalidRequest("streamed transfer without a body") }
         return UpstreamStream(head: head, body: body)
     }
@@ -58,11 +46,23 @@ public final class CurlAgent: Sendable {
     /// Runs a request and returns the whole answer, at most `limit` bytes of body. The agent
     /// gathers the body itself and resumes the caller once, at the end.
     public func perform(_ request: UpstreamRequest, limit: Int = 64 << 20) async throws -> UpstreamResponse {
-        let id = queue.makeID()
-        let transfer = Transfer(id: id, request: request, collectLimit: limit) { [weak self] command in self?.send(command) }
+        let transfer = makeTransfer(request, collectLimit: limit)
+        return try await submit(transfer) { transfer.responseContinuation = $0 }
+    }
+
+    private func makeTransfer(_ request: UpstreamRequest, collectLimit: Int?) -> Transfer {
+        Transfer(id: queue.makeID(), request: request, collectLimit: collectLimit) { [weak self] command in self?.send(command) }
+    }
+
+    /// Hands the transfer to the agent and waits on the continuation `attach` stores in it;
+    /// cancelling the caller cancels the transfer.
+    private func submit<Value: Sendable>(
+        _ transfer: Transfer, attach: @escaping (CheckedContinuation<Value, any Error>) -> Void
+    ) async throws -> Value {
+        let id = transfer.id
         return try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<UpstreamResponse, any Error>) in
-                transfer.responseContinuation = continuation
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Value, any Error>) in
+                attach(continuation)
                 if Task.isCancelled {
                     transfer.finish(error: CurlError.cancelled)
                 } else if !send(.add(transfer)) {

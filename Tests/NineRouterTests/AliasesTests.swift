@@ -49,11 +49,7 @@ import Testing
                 (["alias": "ok", "target": "gpt-4o", "strategy": "random"], .unprocessableContent, "strategy"),
                 (["alias": "taken", "target": "gpt-4o"], .conflict, "alias"),
             ]
-            for (body, status, field) in cases {
-                let response = try await client.call(.post, "/api/admin/aliases", token: token, json: body)
-                #expect(response.status == status, "\(body)")
-                #expect(response.errorField == field, "\(body)")
-            }
+            try await client.expectValidation(.post, "/api/admin/aliases", token: token, cases)
             #expect(harness.services.snapshots.current.aliases.keys.sorted() == ["taken"])
         }
     }

@@ -94,12 +94,7 @@ import Testing
                 (["name": "x", "headers": ["X-A": 1]], .badRequest, "headers"),
                 (["name": "x", "apikey": "typo"], .unprocessableContent, "apikey"),
             ]
-            for (body, status, field) in cases {
-                let response = try await client.call(.post, "/api/admin/providers", token: token, json: body)
-                #expect(response.status == status, "\(body)")
-                #expect(response.errorField == field, "\(body)")
-                #expect(response.errorCode != nil)
-            }
+            try await client.expectValidation(.post, "/api/admin/providers", token: token, cases)
             #expect(try await client.call(.get, "/api/admin/providers", token: token).data.isEmpty)
         }
     }

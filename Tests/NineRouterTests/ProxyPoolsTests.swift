@@ -46,11 +46,7 @@ import Testing
                 (["name": "p", "proxies": [], "strategy": "weighted"], .unprocessableContent, "strategy"),
                 (["name": "p", "proxies": [], "strict": 1], .badRequest, "strict"),
             ]
-            for (body, status, field) in cases {
-                let response = try await client.call(.post, "/api/admin/proxy-pools", token: token, json: body)
-                #expect(response.status == status, "\(body)")
-                #expect(response.errorField == field, "\(body)")
-            }
+            try await client.expectValidation(.post, "/api/admin/proxy-pools", token: token, cases)
         }
     }
 

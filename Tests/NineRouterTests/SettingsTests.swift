@@ -38,11 +38,7 @@ import Testing
                 (["observability_max_records": 1], .unprocessableContent, "observability_max_records"),
                 (["verbose": true], .unprocessableContent, "verbose"),
             ]
-            for (body, status, field) in cases {
-                let response = try await client.call(.patch, "/api/admin/settings", token: token, json: body)
-                #expect(response.status == status, "\(body)")
-                #expect(response.errorField == field, "\(body)")
-            }
+            try await client.expectValidation(.patch, "/api/admin/settings", token: token, cases)
             #expect(harness.services.snapshots.current.settings == RouterSettings())
         }
     }

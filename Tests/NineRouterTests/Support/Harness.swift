@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Logging
+import Testing
 @testable import NineRouter
 
 /// A NineRouter on a fresh DATA_DIR, driven through its router (no socket) or live.
@@ -87,6 +88,20 @@ extension TestClientProtocol {
             throw HarnessError.loginFailed(response.status.code, response.text)
         }
         return token
+    }
+}
+
+extension TestClientProtocol {
+    /// Sends each body and checks the admin error names the field with the right status.
+    func expectValidation(_ method: HTTPRequest.Method, _ path: String, token: String,
+                          _ cases: [([String: Any], HTTPResponse.Status, String)],
+                          sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        for (body, status, field) in cases {
+            let response = try await call(method, path, token: token, json: body)
+            #expect(response.status == status, "\(body)", sourceLocation: sourceLocation)
+            #expect(response.errorField == field, "\(body)", sourceLocation: sourceLocation)
+            #expect(response.errorCode != nil, "\(body)", sourceLocation: sourceLocation)
+        }
     }
 }
 
