@@ -106,6 +106,34 @@ import Testing
         }
     }
 
+    @Test func rejectedProviderKeyRestsLongAndShowsInTheStatus() async throws {
+        try await fixture.run { v1 in
+            _ = try await v1.admin(.patch, "/api/admin/settings", ["default_strategy": "fill-first"])
+            _ = try await v1.admin(.patch, "/api/admin/providers/1", ["api_key": "sk-revoked-key-000000"])
+            let response = try await v1.chat("gpt-4o")
+            #expect(response.status == .ok)
+            #expect(response.headers[.init("x-ninerouter-provider")!] == "beta")
+            let status = v1.harness.services.routing.status(of: 1)
+            #expect(status.lastError == "HTTP 401: key rejected")
+            let rest = try #require(status.coolingUntil).timeIntervalSinceNow
+            #expect(rest > 25 * 60 && rest <= 30 * 60)
+            #expect(!response.text.contains("sk-revoked"))
+        }
+    }
+
+    @Test func otherClientErrorsGoBackAsTheyAreWithoutRetry() async throws {
+        try await fixture.run { v1 in
+            _ = try await v1.admin(.patch, "/api/admin/settings", ["default_strategy": "fill-first"])
+            fixture.alpha.script.enqueue(.status(400))
+            let response = try await v1.chat("gpt-4o")
+            #expect(response.status == .badRequest)
+            #expect((response.object["error"] as? [String: Any])?["message"] as? String == "Invalid request")
+            #expect(response.headers[.init("x-ninerouter-provider")!] == "alpha")
+            #expect(fixture.beta.script.callCount == 0)
+            #expect(v1.harness.services.routing.status(of: 1).coolingUntil == nil)
+        }
+    }
+
     @Test func deadPortFallsThroughToAWorkingProvider() async throws {
         try await fixture.run(providers: { _ in [["name": "dead", "base_url": "http://127.0.0.1:1/v1", "api_key": "k",
                                                   "models": ["gpt-4o"], "priority": -1]] }) { v1 in
