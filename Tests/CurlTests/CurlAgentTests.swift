@@ -126,12 +126,12 @@ import Testing
 
     @Test func headArrivesBeforeTheBodyEnds() async throws {
         try await LocalServer.with { base async throws in
-            LocalServer.gate.reset()
+            LocalServer.gate.close()
             // The server holds the rest of its body until the test has the head.
             let response = try await agent.stream(UpstreamRequest(url: base + "/gated"))
             #expect(response.status == 200)
             #expect(response.head.header("content-type") == "text/event-stream")
-            LocalServer.gate.markClosed()
+            LocalServer.gate.openUp()
             var text = ""
             for try await chunk in response.body { text += String(buffer: chunk) }
             #expect(text == "data: before\n\ndata: after-gate\n\n")

@@ -9,7 +9,7 @@ enum LocalServer {
     /// Bytes the `/flood` route managed to hand to the socket, and whether its client left.
     static let flood = FloodMeter()
     /// Opened by a test once it holds the head of a `/gated` answer.
-    static let gate = FloodMeter()
+    static let gate = Gate()
 
     static func router() -> Router<BasicRequestContext> {
         let router = Router()
@@ -30,11 +30,11 @@ enum LocalServer {
             Response(status: .ok, headers: [.contentType: "text/event-stream"], body: ResponseBody { writer in
                 try await writer.write(ByteBuffer(string: "data: before\n\n"))
                 var waited = 0
-                while !gate.clientLeft, waited < 5000 {
+                while !gate.isOpen, waited < 5000 {
                     try await Task.sleep(for: .milliseconds(10))
                     waited += 10
                 }
-                try await writer.write(ByteBuffer(string: gate.clientLeft ? "data: after-gate\n\n" : "data: gate-timeout\n\n"))
+                try await writer.write(ByteBuffer(string: gate.isOpen ? "data: after-gate\n\n" : "data: gate-timeout\n\n"))
                 try await writer.finish(nil)
             })
         }
@@ -155,6 +155,16 @@ final class RawFloodServer: @unchecked Sendable {
             lock.withLock { sentBytes += count }
         }
     }
+}
+
+/// A flag a test raises for a route that waits on it.
+final class Gate: @unchecked Sendable {
+    private let lock = NSLock()
+    private var open = false
+
+    func close() { lock.withLock { open = false } }
+    func openUp() { lock.withLock { open = true } }
+    var isOpen: Bool { lock.withLock { open } }
 }
 
 /// Counts what a streaming route wrote, shared between the route and the test.
