@@ -17,7 +17,7 @@ struct ErrorEnvelopeMiddleware: RouterMiddleware {
         } catch {
             let admin = adminError(for: error, request: request, context: context)
             if request.uri.path.hasPrefix("/v1/") || request.uri.path == "/v1" {
-                var openAI = OpenAIError(status: admin.status, type: admin.status.code < 500 ? "invalid_request_error" : "server_error",
+                var openAI = GatewayError(status: admin.status, type: admin.status.code < 500 ? "invalid_request_error" : "server_error",
                                          code: admin.code, message: admin.message)
                 openAI.headers = admin.extraHeaders
                 return openAI.response(requestID: ProxyEngine.makeRequestID())

@@ -69,6 +69,7 @@ public struct FakeProvider: Sendable {
                 }
                 return Self.json(.ok, AnthropicWire.modelList(models))
             }
+            AnthropicFake(provider: self).register(on: router, prefix: prefix)
         case .gemini:
             router.get(RouterPath(prefix + "v1beta/models")) { request, _ in
                 guard request.headers[.init("x-goog-api-key")!] == apiKey else {

@@ -11,20 +11,26 @@ from conftest import BINARY, Server, free_port
 UPSTREAM_KEY = "sk-fake-upstream-key-123456"
 
 
-@pytest.fixture
-def fake_upstream():
+def start_fake(kind: str, key: str):
+    """Starts the fake-upstream process; returns (process, root URL)."""
     port = free_port()
-    process = subprocess.Popen([str(BINARY.parent / "fake-upstream"), "--port", str(port), "--key", UPSTREAM_KEY,
+    process = subprocess.Popen([str(BINARY.parent / "fake-upstream"), "--kind", kind, "--port", str(port), "--key", key,
                                 "--name", "upstream"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}/v1"
+    root = f"http://127.0.0.1:{port}"
     deadline = time.time() + 20
     while time.time() < deadline:
         try:
-            requests.get(base + "/models", timeout=1)
+            requests.get(root + "/v1/models", timeout=1)
             break
         except requests.RequestException:
             time.sleep(0.1)
-    yield base
+    return process, root
+
+
+@pytest.fixture
+def fake_upstream():
+    process, root = start_fake("openai", UPSTREAM_KEY)
+    yield root + "/v1"
     process.terminate()
     process.wait(timeout=10)
 

@@ -14,7 +14,7 @@ struct ClientRequest: Sendable {
     let forwardedHeaders: [(name: String, value: String)]
 
     /// The app key from `Authorization: Bearer` or `x-api-key`; nil only when keys are not required.
-    static func authenticate(_ request: Request, snapshot: ConfigSnapshot, now: Date = Date()) throws(OpenAIError) -> AppKey? {
+    static func authenticate(_ request: Request, snapshot: ConfigSnapshot, now: Date = Date()) throws(GatewayError) -> AppKey? {
         let presented = bearer(request) ?? request.headers[.init("x-api-key")!]
         guard let presented, !presented.isEmpty else {
             if !snapshot.settings.requireAPIKey { return nil }
@@ -37,12 +37,12 @@ struct ClientRequest: Sendable {
     }
 
     /// Reads the body (size-limited) and peeks at `model` and `stream`.
-    static func read(_ request: Request, appKey: AppKey?, limits: ProxyLimits, requestID: String) async throws(OpenAIError) -> ClientRequest {
+    static func read(_ request: Request, appKey: AppKey?, limits: ProxyLimits, requestID: String) async throws(GatewayError) -> ClientRequest {
         let body: ByteBuffer
         do {
             body = try await request.body.collect(upTo: limits.maxRequestBodyBytes)
         } catch is NIOTooManyBytesError {
-            throw OpenAIError(status: .contentTooLarge, type: "invalid_request_error", code: "request_too_large",
+            throw GatewayError(status: .contentTooLarge, type: "invalid_request_error", code: "request_too_large",
                               message: "Request body is over \(limits.maxRequestBodyBytes >> 20) MB.")
         } catch {
             throw .invalidRequest("Could not read the request body.")

@@ -20,37 +20,38 @@ struct ProxyEngine: Sendable {
             let key = try ClientRequest.authenticate(request, snapshot: snapshot)
             let call = try await ClientRequest.read(request, appKey: key, limits: limits, requestID: requestID)
             if call.stream && !endpoint.supportsStreaming {
-                throw OpenAIError.invalidRequest("'stream' is not supported on \(endpoint.rawValue)", param: "stream")
+                throw GatewayError.invalidRequest("'stream' is not supported on \(endpoint.rawValue)", param: "stream")
             }
             try Self.checkAllowed(call.model, key: key)
             let rateHeaders = try admit(key)
-            let resolution = try resolve(call.model, key: key, snapshot: snapshot)
+            let resolution = try resolve(call.model, key: key, snapshot: snapshot, endpoint: endpoint)
             let plan = state.plan(resolution, requested: call.model)
             var response = try await UpstreamAttempt(engine: self, call: call, endpoint: endpoint, snapshot: snapshot)
                 .run(plan: plan, resolution: resolution)
             response.headers.append(contentsOf: rateHeaders)
             return response
-        } catch let error as OpenAIError {
-            return error.response(requestID: requestID)
+        } catch let error as GatewayError {
+            return error.response(requestID: requestID, format: endpoint.clientFormat)
         } catch {
             context.logger.error("unexpected /v1 failure: \(String(reflecting: type(of: error)))")
-            return OpenAIError(status: .internalServerError, type: "server_error", code: "internal_error",
-                               message: "Internal error in the gateway; see its log.").response(requestID: requestID)
+            return GatewayError(status: .internalServerError, type: "server_error", code: "internal_error",
+                                message: "Internal error in the gateway; see its log.")
+                .response(requestID: requestID, format: endpoint.clientFormat)
         }
     }
 
-    static func checkAllowed(_ model: String, key: AppKey?) throws(OpenAIError) {
+    static func checkAllowed(_ model: String, key: AppKey?) throws(GatewayError) {
         guard let allowed = key?.allowedModels, !allowed.contains(model) else { return }
-        throw OpenAIError(status: .forbidden, type: "invalid_request_error", code: "model_not_allowed",
+        throw GatewayError(status: .forbidden, type: "invalid_request_error", code: "model_not_allowed",
                           message: "This API key may not use the model '\(model)'.", param: "model")
     }
 
     /// Counts the call against the key's limits; the answer carries the `x-ratelimit-*` headers.
-    func admit(_ key: AppKey?) throws(OpenAIError) -> HTTPFields {
+    func admit(_ key: AppKey?) throws(GatewayError) -> HTTPFields {
         guard let key else { return [:] }
         switch state.admit(key) {
         case .limited(let limit, let retryAfter):
-            var error = OpenAIError(status: .tooManyRequests, type: limit, code: "rate_limit_exceeded",
+            var error = GatewayError(status: .tooManyRequests, type: limit, code: "rate_limit_exceeded",
                                     message: "Rate limit reached for this API key (\(limit) per minute). Try again in \(retryAfter)s.")
             error.headers[.retryAfter] = String(retryAfter)
             error.headers.append(contentsOf: Self.rateHeaders(key, remainingRequests: limit == "requests" ? 0 : nil,
@@ -74,20 +75,22 @@ struct ProxyEngine: Sendable {
         return headers
     }
 
-    func resolve(_ model: String, key: AppKey?, snapshot: ConfigSnapshot) throws(OpenAIError) -> Resolution {
+    func resolve(_ model: String, key: AppKey?, snapshot: ConfigSnapshot, endpoint: V1Endpoint) throws(GatewayError) -> Resolution {
         var resolution = ModelResolver.resolve(model, in: snapshot)
         guard !resolution.candidates.isEmpty else {
             let available = ModelResolver.availableModels(in: snapshot, allowed: key?.allowedModels)
-            throw OpenAIError(status: .notFound, type: "invalid_request_error", code: "model_not_found",
+            throw GatewayError(status: .notFound, type: "invalid_request_error", code: "model_not_found",
                               message: "The model '\(model)' does not exist or you do not have access to it. Available: "
                                   + (available.isEmpty ? "none" : available.joined(separator: ", ")) + ".",
                               param: "model")
         }
-        let speaking = resolution.candidates.filter { $0.provider.type == .openai }
+        let speaking = resolution.candidates.filter { $0.provider.type == endpoint.nativeProvider }
         guard !speaking.isEmpty else {
-            throw OpenAIError.invalidRequest(
-                "The model '\(model)' is served only by Anthropic or Gemini connections, which this gateway version "
-                    + "cannot reach from the OpenAI format yet.", code: "model_not_supported", param: "model")
+            let others = Set(resolution.candidates.map(\.provider.type.rawValue)).sorted().joined(separator: ", ")
+            throw GatewayError.invalidRequest(
+                "The model '\(model)' is served only by \(others) connections, which this gateway version cannot reach "
+                    + "from \(endpoint.rawValue) yet (format translation is not available).",
+                code: "model_not_supported", param: "model")
         }
         resolution.candidates = speaking
         return resolution

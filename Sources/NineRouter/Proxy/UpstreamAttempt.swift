@@ -34,12 +34,12 @@ struct UpstreamAttempt {
             }
         }
         if let proxyFailure, tried.count == 1 {
-            throw OpenAIError(status: .badGateway, type: "server_error", code: "proxy_unavailable", message: proxyFailure)
+            throw GatewayError(status: .badGateway, type: "server_error", code: "proxy_unavailable", message: proxyFailure)
         }
         let now = Date()
         let retry = resolution.candidates.compactMap { engine.state.coolingUntil($0.key, now: now) }.min() ?? plan.earliestRetry
         let seconds = retry.map { max(1, Int($0.timeIntervalSince(now).rounded(.up))) } ?? 1
-        var error = OpenAIError(
+        var error = GatewayError(
             status: .serviceUnavailable, type: "server_error", code: "no_provider_available",
             message: tried.isEmpty
                 ? "Every provider for '\(call.model)' is cooling down after errors; retry in \(seconds)s."
@@ -53,7 +53,7 @@ struct UpstreamAttempt {
         let token = InflightToken(state: state, key: candidate.key)
         let provider = candidate.provider
         var request = UpstreamRequest(
-            method: "POST", url: provider.baseURL + endpoint.rawValue,
+            method: "POST", url: provider.baseURL + endpoint.upstreamPath,
             headers: upstreamHeaders(for: provider), body: call.body(for: candidate.upstreamModel),
             timeouts: engine.timeouts())
 
@@ -160,9 +160,9 @@ struct UpstreamAttempt {
                 while let chunk = try await reader.next() { try await writer.write(chunk) }
             } catch let error as CurlError {
                 // The answer already began: it cannot be retried, only ended clearly.
-                let interrupted = OpenAIError(status: .badGateway, type: "server_error", code: "stream_interrupted",
+                let interrupted = GatewayError(status: .badGateway, type: "server_error", code: "stream_interrupted",
                                               message: "The upstream stream ended early: \(Self.describe(error)).")
-                try await writer.write(interrupted.sseEvent)
+                try await writer.write(interrupted.sseEvent(endpoint.clientFormat))
             }
             try await writer.finish(nil)
         }))
@@ -173,11 +173,23 @@ struct UpstreamAttempt {
         return .failed(why)
     }
 
+    /// The client's forwardable headers, the connection's extra headers, then the provider's
+    /// own authentication, in each provider's convention.
     private func upstreamHeaders(for provider: ProviderConnection) -> [(name: String, value: String)] {
         var headers = call.forwardedHeaders
         headers.append(contentsOf: provider.headers.sorted { $0.key < $1.key }.map { (name: $0.key, value: $0.value) })
         headers.append((name: "Content-Type", value: "application/json"))
-        if !provider.apiKey.isEmpty { headers.append((name: "Authorization", value: "Bearer \(provider.apiKey)")) }
+        switch provider.type {
+        case .openai:
+            if !provider.apiKey.isEmpty { headers.append((name: "Authorization", value: "Bearer \(provider.apiKey)")) }
+        case .anthropic:
+            headers.append((name: "x-api-key", value: provider.apiKey))
+            if !headers.contains(where: { $0.name.lowercased() == "anthropic-version" }) {
+                headers.append((name: "anthropic-version", value: "2023-06-01"))
+            }
+        case .gemini:
+            headers.append((name: "x-goog-api-key", value: provider.apiKey))
+        }
         return headers
     }
 

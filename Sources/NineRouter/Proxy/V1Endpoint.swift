@@ -1,10 +1,29 @@
-/// The OpenAI-format endpoints the gateway forwards, with the upstream path of each.
+import RouterCore
+
+/// The `/v1` endpoints the gateway forwards: the format the client speaks, the provider type
+/// that speaks it natively, and the path under that provider's base URL.
 enum V1Endpoint: String, Sendable {
     case chatCompletions = "/chat/completions"
     case completions = "/completions"
     case embeddings = "/embeddings"
+    case messages = "/v1/messages"
+    case countTokens = "/v1/messages/count_tokens"
 
-    var supportsStreaming: Bool { self != .embeddings }
+    var supportsStreaming: Bool { self != .embeddings && self != .countTokens }
+
+    var clientFormat: ClientFormat {
+        switch self {
+        case .chatCompletions, .completions, .embeddings: .openai
+        case .messages, .countTokens: .anthropic
+        }
+    }
+
+    /// Same format in and out: the body passes through untouched.
+    var nativeProvider: ProviderType {
+        clientFormat == .openai ? .openai : .anthropic
+    }
+
+    var upstreamPath: String { rawValue }
 }
 
 /// Limits of the data path, from the environment.

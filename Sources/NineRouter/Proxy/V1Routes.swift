@@ -17,6 +17,12 @@ struct V1Routes {
         v1.post("embeddings") { request, context in
             await engine.handle(request, context: context, endpoint: .embeddings)
         }
+        v1.post("messages") { request, context in
+            await engine.handle(request, context: context, endpoint: .messages)
+        }
+        v1.post("messages/count_tokens") { request, context in
+            await engine.handle(request, context: context, endpoint: .countTokens)
+        }
         v1.get("models") { request, _ in
             listModels(request, only: nil)
         }
@@ -49,7 +55,7 @@ struct V1Routes {
         let body: Any
         if let only {
             guard let model = models.first(where: { $0["id"] as? String == only }) else {
-                return OpenAIError(status: .notFound, type: "invalid_request_error", code: "model_not_found",
+                return GatewayError(status: .notFound, type: "invalid_request_error", code: "model_not_found",
                                    message: "The model '\(only)' does not exist or you do not have access to it.",
                                    param: "model").response(requestID: requestID)
             }

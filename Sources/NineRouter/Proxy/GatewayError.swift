@@ -1,0 +1,72 @@
+import Foundation
+import Hummingbird
+
+/// The envelope a `/v1` client expects: OpenAI's for the OpenAI-format routes, Anthropic's
+/// for `/v1/messages`.
+enum ClientFormat: Sendable {
+    case openai
+    case anthropic
+}
+
+/// A `/v1` failure, rendered in the client's envelope: OpenAI's
+/// `{"error":{"message","type","code","param"}}` or Anthropic's
+/// `{"type":"error","error":{"type","message"}}` — the shapes the official SDKs parse into
+/// their exception types.
+struct GatewayError: Error, Sendable {
+    var status: HTTPResponse.Status
+    var type: String
+    var code: String?
+    var message: String
+    var param: String?
+    var headers: HTTPFields = [:]
+
+    static func invalidRequest(_ message: String, code: String? = nil, param: String? = nil) -> GatewayError {
+        GatewayError(status: .badRequest, type: "invalid_request_error", code: code, message: message, param: param)
+    }
+
+    static func unauthorized(_ message: String) -> GatewayError {
+        GatewayError(status: .unauthorized, type: "invalid_request_error", code: "invalid_api_key", message: message)
+    }
+
+    func body(_ format: ClientFormat) -> [String: Any] {
+        switch format {
+        case .openai:
+            return ["error": ["message": message, "type": type, "code": code.map { $0 as Any } ?? NSNull(),
+                              "param": param.map { $0 as Any } ?? NSNull()] as [String: Any]]
+        case .anthropic:
+            return ["type": "error", "error": ["type": anthropicType, "message": message]]
+        }
+    }
+
+    /// Anthropic names its errors by kind rather than by our codes.
+    var anthropicType: String {
+        switch status.code {
+        case 401: "authentication_error"
+        case 403: "permission_error"
+        case 404: "not_found_error"
+        case 413: "request_too_large"
+        case 429: "rate_limit_error"
+        case 503, 529: "overloaded_error"
+        case 500...: "api_error"
+        default: "invalid_request_error"
+        }
+    }
+
+    func response(requestID: String, format: ClientFormat = .openai) -> Response {
+        var headers = headers
+        headers[.contentType] = "application/json"
+        headers[.init("x-request-id")!] = requestID
+        let data = (try? JSONSerialization.data(withJSONObject: body(format), options: [.sortedKeys])) ?? Data()
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    /// The same error as one SSE event, for a stream that already started.
+    func sseEvent(_ format: ClientFormat) -> ByteBuffer {
+        let data = (try? JSONSerialization.data(withJSONObject: body(format), options: [.sortedKeys])) ?? Data()
+        let json = String(decoding: data, as: UTF8.self)
+        switch format {
+        case .openai: return ByteBuffer(string: "data: \(json)\n\n")
+        case .anthropic: return ByteBuffer(string: "event: error\ndata: \(json)\n\n")
+        }
+    }
+}

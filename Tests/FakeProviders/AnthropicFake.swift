@@ -1,0 +1,109 @@
+import Foundation
+import Hummingbird
+
+/// Anthropic's Messages API as documented (https://docs.anthropic.com/en/api/messages and
+/// .../messages-streaming): a key (`x-api-key` or Bearer) and `anthropic-version` required, a `message` object,
+/// or SSE events message_start, content_block_start, ping, content_block_delta…,
+/// content_block_stop, message_delta, message_stop; errors as `{"type":"error","error":{…}}`.
+struct AnthropicFake {
+    let provider: FakeProvider
+
+    func register(on router: Router<BasicRequestContext>, prefix: String) {
+        router.post(RouterPath(prefix + "v1/messages")) { request, _ in try await answer(request, counting: false) }
+        router.post(RouterPath(prefix + "v1/messages/count_tokens")) { request, _ in try await answer(request, counting: true) }
+    }
+
+    private func answer(_ request: Request, counting: Bool) async throws -> Response {
+        let bytes = try await request.body.collect(upTo: 64 << 20)
+        let text = String(buffer: bytes)
+        var headers: [String: String] = [:]
+        for field in request.headers { headers[field.name.canonicalName] = field.value }
+        provider.script.record(.init(path: request.uri.path, headers: headers, body: text))
+        guard headers["anthropic-version"] != nil else {
+            return FakeProvider.json(.badRequest, AnthropicWire.error(type: "invalid_request_error",
+                                                                      message: "anthropic-version: header is required"))
+        }
+        // The API takes the key as x-api-key, and (as current SDKs send it) as a Bearer token.
+        guard headers["x-api-key"] == provider.apiKey || headers["authorization"] == "Bearer \(provider.apiKey)" else {
+            return FakeProvider.json(.unauthorized, AnthropicWire.error(type: "authentication_error", message: "invalid x-api-key"))
+        }
+        if let fault = provider.script.next(), case .status(let code, let retryAfter) = fault {
+            return AnthropicWire.failure(code, retryAfter: retryAfter)
+        }
+        guard let body = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any],
+              let model = body["model"] as? String
+        else {
+            return FakeProvider.json(.badRequest, AnthropicWire.error(type: "invalid_request_error", message: "model: Field required"))
+        }
+        let userText = AnthropicWire.lastUserText(body)
+        if counting { return FakeProvider.json(.ok, ["input_tokens": 10 + userText.split(separator: " ").count]) }
+        guard body["max_tokens"] is Int else {
+            return FakeProvider.json(.badRequest, AnthropicWire.error(type: "invalid_request_error", message: "max_tokens: Field required"))
+        }
+        let reply = "Hello from \(provider.name): " + userText
+        if body["stream"] as? Bool == true { return AnthropicWire.stream(reply, model: model) }
+        return FakeProvider.json(.ok, AnthropicWire.message(reply, model: model))
+    }
+}
+
+extension AnthropicWire {
+    static func lastUserText(_ body: [String: Any]) -> String {
+        let messages = body["messages"] as? [[String: Any]] ?? []
+        guard let content = messages.last(where: { $0["role"] as? String == "user" })?["content"] else { return "" }
+        if let text = content as? String { return text }
+        let blocks = content as? [[String: Any]] ?? []
+        return blocks.compactMap { $0["type"] as? String == "text" ? $0["text"] as? String : nil }.joined(separator: " ")
+    }
+
+    static func usage(_ reply: String) -> [String: Int] {
+        ["input_tokens": 12, "output_tokens": reply.split(separator: " ").count]
+    }
+
+    static func message(_ reply: String, model: String) -> [String: Any] {
+        ["id": "msg_fake1", "type": "message", "role": "assistant", "model": model,
+         "content": [["type": "text", "text": reply]], "stop_reason": "end_turn", "stop_sequence": NSNull(),
+         "usage": usage(reply)]
+    }
+
+    static func stream(_ reply: String, model: String) -> Response {
+        func event(_ name: String, _ object: [String: Any]) -> String {
+            let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
+            return "event: \(name)\ndata: " + String(decoding: data, as: UTF8.self) + "\n\n"
+        }
+        var start = message("", model: model)
+        start["content"] = [Any]()
+        start["stop_reason"] = NSNull()
+        start["usage"] = ["input_tokens": 12, "output_tokens": 1]
+        var events = [
+            event("message_start", ["type": "message_start", "message": start]),
+            event("content_block_start", ["type": "content_block_start", "index": 0, "content_block": ["type": "text", "text": ""]]),
+            event("ping", ["type": "ping"]),
+        ]
+        let words = reply.split(separator: " ").enumerated().map { $0.offset == 0 ? String($0.element) : " " + $0.element }
+        for word in words {
+            events.append(event("content_block_delta", ["type": "content_block_delta", "index": 0,
+                                                        "delta": ["type": "text_delta", "text": word]]))
+        }
+        events.append(event("content_block_stop", ["type": "content_block_stop", "index": 0]))
+        events.append(event("message_delta", ["type": "message_delta", "delta": ["stop_reason": "end_turn", "stop_sequence": NSNull()],
+                                              "usage": ["output_tokens": words.count]]))
+        events.append(event("message_stop", ["type": "message_stop"]))
+        let all = events
+        return Response(status: .ok, headers: [.contentType: "text/event-stream; charset=utf-8"], body: ResponseBody { writer in
+            for item in all { try await writer.write(ByteBuffer(string: item)) }
+            try await writer.finish(nil)
+        })
+    }
+
+    static func failure(_ code: Int, retryAfter: Int?) -> Response {
+        let type = switch code {
+        case 429: "rate_limit_error"
+        case 529: "overloaded_error"
+        case 400..<500: "invalid_request_error"
+        default: "api_error"
+        }
+        var response = FakeProvider.json(.init(code: code), error(type: type, message: "scripted \(code)"))
+        if let retryAfter { response.headers[.retryAfter] = String(retryAfter) }
+        return response
+    }
+}
