@@ -84,4 +84,48 @@ import Testing
             #expect((overloaded.object["error"] as? [String: Any])?["type"] as? String == "overloaded_error")
         }
     }
+
+    @Test func openAIClientReachesAnAnthropicModelThroughTranslation() async throws {
+        try await run { v1 in
+            _ = try await v1.admin(.post, "/api/admin/aliases", ["alias": "smart", "target": "claude/claude-sonnet-4-5"])
+            let response = try await v1.client.call(.post, "/v1/chat/completions", token: v1.appKey, json: [
+                "model": "smart", "messages": [["role": "system", "content": "Be brief."], ["role": "user", "content": "ping"]],
+            ])
+            #expect(response.status == .ok)
+            #expect(response["object"] as? String == "chat.completion")
+            #expect(response["model"] as? String == "smart")
+            #expect(V1Context.reply(response) == "Hello from claude: ping")
+            let choice = (response["choices"] as? [[String: Any]])?.first
+            #expect(choice?["finish_reason"] as? String == "stop")
+            #expect((response["usage"] as? [String: Any])?["prompt_tokens"] as? Int == 12)
+            let sent = try #require(claude.script.received.last)
+            #expect(sent.path.hasSuffix("/v1/messages"))
+            let body = try #require(try JSONSerialization.jsonObject(with: Data(sent.body.utf8)) as? [String: Any])
+            #expect(body["system"] as? String == "Be brief.")
+            #expect(body["max_tokens"] as? Int == 4096)
+            #expect(body["model"] as? String == "claude-sonnet-4-5")
+        }
+    }
+
+    @Test func translatedErrorsAndUnsupportedCombinationsAreOpenAIShaped() async throws {
+        try await run { v1 in
+            let streamed = try await v1.client.call(.post, "/v1/chat/completions", token: v1.appKey, json: [
+                "model": "claude-sonnet-4-5", "stream": true, "messages": [["role": "user", "content": "x"]],
+            ])
+            #expect(streamed.status == .badRequest)
+            #expect(streamed.errorCode == "model_not_supported")
+            let many = try await v1.client.call(.post, "/v1/chat/completions", token: v1.appKey, json: [
+                "model": "claude-sonnet-4-5", "n": 2, "messages": [["role": "user", "content": "x"]],
+            ])
+            #expect(many.status == .badRequest)
+            #expect((many.object["error"] as? [String: Any])?["param"] as? String == "n")
+            claude.script.enqueue(.status(400))
+            let refused = try await v1.client.call(.post, "/v1/chat/completions", token: v1.appKey, json: [
+                "model": "claude-sonnet-4-5", "messages": [["role": "user", "content": "x"]],
+            ])
+            #expect(refused.status == .badRequest)
+            #expect((refused.object["error"] as? [String: Any])?["message"] as? String == "scripted 400")
+            #expect((refused.object["error"] as? [String: Any])?["type"] as? String == "invalid_request_error")
+        }
+    }
 }

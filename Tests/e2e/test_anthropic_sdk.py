@@ -52,3 +52,16 @@ def test_count_tokens_and_typed_errors(clients):
     bad = anthropic.Anthropic(base_url=str(routed.base_url), api_key="nr-wrong", max_retries=0)
     with pytest.raises(anthropic.AuthenticationError):
         bad.messages.create(model="claude-sonnet-4-5", max_tokens=8, messages=MESSAGES)
+
+
+def test_openai_sdk_reaches_an_anthropic_model(clients, server):
+    import openai
+    _, routed = clients
+    key = routed.api_key
+    client = openai.OpenAI(base_url=server.base + "/v1", api_key=key, max_retries=0)
+    answer = client.chat.completions.create(model="claude-sonnet-4-5",
+                                            messages=[{"role": "system", "content": "Be brief."}] + MESSAGES)
+    assert answer.choices[0].message.content == "Hello from upstream: Hello Claude"
+    assert answer.choices[0].finish_reason == "stop"
+    assert answer.model == "claude-sonnet-4-5"
+    assert answer.usage.total_tokens == answer.usage.prompt_tokens + answer.usage.completion_tokens

@@ -24,7 +24,7 @@ struct ProxyEngine: Sendable {
             }
             try Self.checkAllowed(call.model, key: key)
             let rateHeaders = try admit(key)
-            let resolution = try resolve(call.model, key: key, snapshot: snapshot, endpoint: endpoint)
+            let resolution = try resolve(call.model, key: key, snapshot: snapshot, endpoint: endpoint, streaming: call.stream)
             let plan = state.plan(resolution, requested: call.model)
             var response = try await UpstreamAttempt(engine: self, call: call, endpoint: endpoint, snapshot: snapshot)
                 .run(plan: plan, resolution: resolution)
@@ -75,7 +75,8 @@ struct ProxyEngine: Sendable {
         return headers
     }
 
-    func resolve(_ model: String, key: AppKey?, snapshot: ConfigSnapshot, endpoint: V1Endpoint) throws(GatewayError) -> Resolution {
+    func resolve(_ model: String, key: AppKey?, snapshot: ConfigSnapshot, endpoint: V1Endpoint,
+                 streaming: Bool) throws(GatewayError) -> Resolution {
         var resolution = ModelResolver.resolve(model, in: snapshot)
         guard !resolution.candidates.isEmpty else {
             let available = ModelResolver.availableModels(in: snapshot, allowed: key?.allowedModels)
@@ -84,12 +85,14 @@ struct ProxyEngine: Sendable {
                                   + (available.isEmpty ? "none" : available.joined(separator: ", ")) + ".",
                               param: "model")
         }
-        let speaking = resolution.candidates.filter { $0.provider.type == endpoint.nativeProvider }
+        let speaking = resolution.candidates.filter {
+            FormatBridge.between(endpoint, $0.provider.type, streaming: streaming) != nil
+        }
         guard !speaking.isEmpty else {
             let others = Set(resolution.candidates.map(\.provider.type.rawValue)).sorted().joined(separator: ", ")
             throw GatewayError.invalidRequest(
                 "The model '\(model)' is served only by \(others) connections, which this gateway version cannot reach "
-                    + "from \(endpoint.rawValue) yet (format translation is not available).",
+                    + "from \(endpoint.rawValue)\(streaming ? " with stream: true" : "") yet.",
                 code: "model_not_supported", param: "model")
         }
         resolution.candidates = speaking

@@ -52,10 +52,16 @@ struct UpstreamAttempt {
         let state = engine.state
         let token = InflightToken(state: state, key: candidate.key)
         let provider = candidate.provider
+        let bridge = FormatBridge.between(endpoint, provider.type, streaming: call.stream) ?? .passThrough
+        let body: [UInt8]
+        do {
+            body = try bridge.requestBody(call, upstreamModel: candidate.upstreamModel)
+        } catch {
+            return .answered(error.response(requestID: call.requestID, format: endpoint.clientFormat))
+        }
         var request = UpstreamRequest(
-            method: "POST", url: provider.baseURL + endpoint.upstreamPath,
-            headers: upstreamHeaders(for: provider), body: call.body(for: candidate.upstreamModel),
-            timeouts: engine.timeouts())
+            method: "POST", url: provider.baseURL + (bridge.upstreamPath ?? endpoint.upstreamPath),
+            headers: upstreamHeaders(for: provider), body: body, timeouts: engine.timeouts())
 
         let pool = provider.proxyPoolID.flatMap { snapshot.proxyPools[$0] }
         var routes: [ProxyURL?] = pool.map { state.proxyOrder(for: $0).map(Optional.some) } ?? [nil]
@@ -102,9 +108,10 @@ struct UpstreamAttempt {
                 engine.state.succeeded(candidate.key)
                 recordTokens(in: response.body)
             }
+            let answer = bridge.answerBody(response.body, status: response.status, requestedModel: call.model)
             return .answered(Response(status: HTTPResponse.Status(code: response.status),
                                       headers: responseHeaders(opened.head, candidate: candidate),
-                                      body: .init(byteBuffer: ByteBuffer(bytes: response.body))))
+                                      body: .init(byteBuffer: ByteBuffer(bytes: answer))))
         case .stream(let upstream):
             return await deliver(upstream, candidate: candidate, token: token)
         }
