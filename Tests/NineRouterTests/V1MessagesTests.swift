@@ -107,13 +107,34 @@ import Testing
         }
     }
 
+    @Test func openAIStreamFromAnAnthropicModelIsTranslatedChunkByChunk() async throws {
+        try await run { v1 in
+            let response = try await v1.client.call(.post, "/v1/chat/completions", token: v1.appKey, json: [
+                "model": "claude-sonnet-4-5", "stream": true, "stream_options": ["include_usage": true],
+                "messages": [["role": "user", "content": "stream please"]],
+            ])
+            #expect(response.status == .ok)
+            let events = response.text.components(separatedBy: "\n\n").filter { !$0.isEmpty }
+            #expect(events.last == "data: [DONE]")
+            #expect(!response.text.contains("event: "))
+            let objects = events.dropLast().compactMap {
+                (try? JSONSerialization.jsonObject(with: Data($0.dropFirst(6).utf8))) as? [String: Any]
+            }
+            let text = objects.compactMap {
+                (($0["choices"] as? [[String: Any]])?.first?["delta"] as? [String: Any])?["content"] as? String
+            }.joined()
+            #expect(text == "Hello from claude: stream please")
+            #expect((objects.last?["usage"] as? [String: Any])?["total_tokens"] as? Int == 17)
+            #expect(objects.allSatisfy { $0["model"] as? String == "claude-sonnet-4-5" })
+        }
+    }
+
     @Test func translatedErrorsAndUnsupportedCombinationsAreOpenAIShaped() async throws {
         try await run { v1 in
-            let streamed = try await v1.client.call(.post, "/v1/chat/completions", token: v1.appKey, json: [
-                "model": "claude-sonnet-4-5", "stream": true, "messages": [["role": "user", "content": "x"]],
-            ])
-            #expect(streamed.status == .badRequest)
-            #expect(streamed.errorCode == "model_not_supported")
+            // An Anthropic client cannot reach an OpenAI-only model yet: said clearly.
+            let otherWay = try await message(v1, model: "gpt-4o-mini")
+            #expect(otherWay.status == .badRequest)
+            #expect(((otherWay.object["error"] as? [String: Any])?["message"] as? String)?.contains("openai") == true)
             let many = try await v1.client.call(.post, "/v1/chat/completions", token: v1.appKey, json: [
                 "model": "claude-sonnet-4-5", "n": 2, "messages": [["role": "user", "content": "x"]],
             ])

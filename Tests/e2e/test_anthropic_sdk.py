@@ -65,3 +65,15 @@ def test_openai_sdk_reaches_an_anthropic_model(clients, server):
     assert answer.choices[0].finish_reason == "stop"
     assert answer.model == "claude-sonnet-4-5"
     assert answer.usage.total_tokens == answer.usage.prompt_tokens + answer.usage.completion_tokens
+
+
+def test_openai_sdk_streams_from_an_anthropic_model(clients, server):
+    import openai
+    _, routed = clients
+    client = openai.OpenAI(base_url=server.base + "/v1", api_key=routed.api_key, max_retries=0)
+    chunks = list(client.chat.completions.create(model="claude-sonnet-4-5", messages=MESSAGES, stream=True,
+                                                 stream_options={"include_usage": True}))
+    text = "".join(c.choices[0].delta.content or "" for c in chunks if c.choices)
+    assert text == "Hello from upstream: Hello Claude"
+    assert [c.choices[0].finish_reason for c in chunks if c.choices and c.choices[0].finish_reason] == ["stop"]
+    assert chunks[-1].usage.total_tokens > 0

@@ -10,6 +10,8 @@ struct ClientRequest: Sendable {
     let body: ByteBuffer
     let model: String
     let stream: Bool
+    /// `stream_options.include_usage` of an OpenAI request.
+    let includeUsage: Bool
     let requestID: String
     let forwardedHeaders: [(name: String, value: String)]
 
@@ -61,7 +63,8 @@ struct ClientRequest: Sendable {
             throw .invalidRequest("you must provide a model parameter", code: "missing_model", param: "model")
         }
         let stream = peek.stream ?? false
-        return ClientRequest(appKey: appKey, body: body, model: model, stream: stream, requestID: requestID,
+        return ClientRequest(appKey: appKey, body: body, model: model, stream: stream,
+                             includeUsage: peek.stream_options?.include_usage ?? false, requestID: requestID,
                              forwardedHeaders: HeaderPolicy.forwardable(request.headers))
     }
 
@@ -76,8 +79,13 @@ struct ClientRequest: Sendable {
     }
 }
 
-/// The two fields the router reads; the rest of the body passes through unparsed.
+/// The fields the router reads; the rest of the body passes through unparsed.
 private struct Peek: Decodable {
+    struct StreamOptions: Decodable {
+        let include_usage: Bool?
+    }
+
     let model: String?
     let stream: Bool?
+    let stream_options: StreamOptions?
 }

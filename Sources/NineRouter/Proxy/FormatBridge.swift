@@ -3,15 +3,14 @@ import NIOCore
 import RouterCore
 
 /// How a call in the client's format reaches a provider of a given type: untouched when the
-/// formats match, else through a translator. Streamed translation is not available yet, so a
-/// streaming client only reaches providers of its own format.
+/// formats match, else through a translator (requests, whole answers and streams).
 enum FormatBridge: Sendable, Equatable {
     case passThrough
     case openAIToAnthropic
 
     static func between(_ endpoint: V1Endpoint, _ provider: ProviderType, streaming: Bool) -> FormatBridge? {
         if provider == endpoint.nativeProvider { return .passThrough }
-        if endpoint == .chatCompletions, provider == .anthropic, !streaming { return .openAIToAnthropic }
+        if endpoint == .chatCompletions, provider == .anthropic { return .openAIToAnthropic }
         return nil
     }
 
@@ -42,6 +41,14 @@ enum FormatBridge: Sendable, Equatable {
         }
     }
 
+    /// A translator for a streamed answer, or nil when the bytes pass through.
+    func streamRewriter(requestedModel: String, includeUsage: Bool) -> StreamRewriter? {
+        switch self {
+        case .passThrough: nil
+        case .openAIToAnthropic: StreamRewriter(requestedModel: requestedModel, includeUsage: includeUsage)
+        }
+    }
+
     /// A whole answer from the provider in the client's format: a success translated, an
     /// error's message carried into the client's envelope with the provider's status.
     func answerBody(_ body: [UInt8], status: Int, requestedModel: String) -> [UInt8] {
@@ -58,5 +65,28 @@ enum FormatBridge: Sendable, Equatable {
                                     "type": error["type"] as? String ?? "api_error", "code": NSNull(), "param": NSNull()]]
         }
         return (try? JSONSerialization.data(withJSONObject: translated)).map { Array($0) } ?? body
+    }
+}
+
+/// Rewrites an Anthropic event stream into OpenAI chunks as bytes arrive. Used by one
+/// response writer at a time.
+final class StreamRewriter: @unchecked Sendable {
+    private var parser = SSEParser()
+    private var translator: AnthropicStreamToOpenAI
+
+    init(requestedModel: String, includeUsage: Bool) {
+        translator = AnthropicStreamToOpenAI(requestedModel: requestedModel, includeUsage: includeUsage,
+                                             created: Int(Date().timeIntervalSince1970))
+    }
+
+    func rewrite(_ chunk: ByteBuffer) -> ByteBuffer {
+        var out = ""
+        for event in parser.feed(chunk.readableBytesView) { out += translator.translate(event) }
+        return ByteBuffer(string: out)
+    }
+
+    /// What to send when the upstream ends: nothing after a complete message, else an error event.
+    func finish() -> ByteBuffer {
+        ByteBuffer(string: translator.finish())
     }
 }

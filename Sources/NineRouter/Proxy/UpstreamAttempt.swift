@@ -113,7 +113,8 @@ struct UpstreamAttempt {
                                       headers: responseHeaders(opened.head, candidate: candidate),
                                       body: .init(byteBuffer: ByteBuffer(bytes: answer))))
         case .stream(let upstream):
-            return await deliver(upstream, candidate: candidate, token: token)
+            let rewriter = bridge.streamRewriter(requestedModel: call.model, includeUsage: call.includeUsage)
+            return await deliver(upstream, candidate: candidate, token: token, rewriter: rewriter, bridge: bridge)
         }
     }
 
@@ -140,13 +141,15 @@ struct UpstreamAttempt {
 
     /// Streams a final answer to the client: the first chunk is awaited while a retry is still
     /// possible, then the rest flows through. A refusal that came back as a stream is passed on whole.
-    private func deliver(_ upstream: UpstreamStream, candidate: RouteCandidate, token: InflightToken) async -> Outcome {
+    private func deliver(_ upstream: UpstreamStream, candidate: RouteCandidate, token: InflightToken,
+                         rewriter: StreamRewriter?, bridge: FormatBridge) async -> Outcome {
         let headers = responseHeaders(upstream.head, candidate: candidate)
         let status = HTTPResponse.Status(code: upstream.status)
         guard (200..<300).contains(upstream.status) else {
             do {
                 let full = try await upstream.collect(limit: engine.limits.maxResponseBodyBytes)
-                return .answered(Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: full.body))))
+                let answer = bridge.answerBody(full.body, status: upstream.status, requestedModel: call.model)
+                return .answered(Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: answer))))
             } catch {
                 return fail(candidate, kind: .transient, retryAfter: nil, why: Self.describe(error))
             }
@@ -162,9 +165,10 @@ struct UpstreamAttempt {
         engine.state.succeeded(candidate.key)
         return .answered(Response(status: status, headers: headers, body: ResponseBody { writer in
             _ = token
-            if let first { try await writer.write(first) }
+            if let first { try await writer.write(rewriter?.rewrite(first) ?? first) }
             do {
-                while let chunk = try await reader.next() { try await writer.write(chunk) }
+                while let chunk = try await reader.next() { try await writer.write(rewriter?.rewrite(chunk) ?? chunk) }
+                if let rewriter { try await writer.write(rewriter.finish()) }
             } catch let error as CurlError {
                 // The answer already began: it cannot be retried, only ended clearly.
                 let interrupted = GatewayError(status: .badGateway, type: "server_error", code: "stream_interrupted",
