@@ -10,6 +10,11 @@ public enum AnthropicFormat {
         public let message: String
         public let param: String?
 
+        public init(message: String, param: String?) {
+            self.message = message
+            self.param = param
+        }
+
         public var description: String { message }
     }
 
@@ -20,7 +25,13 @@ public enum AnthropicFormat {
         }
         var out: [String: Any] = ["model": model]
         out["max_tokens"] = (chat["max_completion_tokens"] as? Int) ?? (chat["max_tokens"] as? Int) ?? defaultMaxTokens
-        if let value = chat["temperature"] as? Double { out["temperature"] = min(value, 1.0) }
+        if let value = chat["temperature"] as? Double {
+            // OpenAI allows up to 2, Anthropic up to 1: silently capping would change the answer.
+            guard value <= 1 else {
+                throw TranslationError(message: "'temperature' must be at most 1 for Anthropic models", param: "temperature")
+            }
+            out["temperature"] = value
+        }
         if let value = chat["top_p"] as? Double { out["top_p"] = value }
         if let stop = chat["stop"] as? String { out["stop_sequences"] = [stop] }
         if let stop = chat["stop"] as? [String] { out["stop_sequences"] = stop }

@@ -61,6 +61,10 @@ import Testing
         #expect(throws: AnthropicFormat.TranslationError.self) {
             try AnthropicFormat.request(fromChat: json(#"{"n":2,"messages":[]}"#), model: "m")
         }
+        #expect(throws: AnthropicFormat.TranslationError(message: "'temperature' must be at most 1 for Anthropic models",
+                                                         param: "temperature")) {
+            try AnthropicFormat.request(fromChat: json(#"{"temperature":1.5,"messages":[]}"#), model: "m")
+        }
         #expect(throws: AnthropicFormat.TranslationError.self) {
             try AnthropicFormat.request(fromChat: json(#"{"messages":[{"role":"user","content":[{"type":"input_audio"}]}]}"#), model: "m")
         }
