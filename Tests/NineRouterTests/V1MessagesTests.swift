@@ -74,10 +74,12 @@ import Testing
             let unknown = try await message(v1, model: "claude-none")
             #expect(unknown.status == .notFound)
             #expect((unknown.object["error"] as? [String: Any])?["type"] as? String == "not_found_error")
-            // gpt-4o is only served by OpenAI connections: no translation yet, said clearly.
-            let otherFormat = try await message(v1, model: "gpt-4o")
-            #expect(otherFormat.status == .badRequest)
-            #expect((otherFormat.object["error"] as? [String: Any])?["type"] as? String == "invalid_request_error")
+            // count_tokens has no OpenAI counterpart: said clearly, in Anthropic's envelope.
+            let counting = try await v1.client.call(.post, "/v1/messages/count_tokens", json: [
+                "model": "gpt-4o", "messages": [["role": "user", "content": "x"]],
+            ], headers: [.init("x-api-key")!: v1.appKey, .init("anthropic-version")!: "2023-06-01"])
+            #expect(counting.status == .badRequest)
+            #expect((counting.object["error"] as? [String: Any])?["type"] as? String == "invalid_request_error")
             claude.script.enqueue(.status(529))
             let overloaded = try await message(v1)
             #expect(overloaded.status == .serviceUnavailable)
@@ -131,10 +133,6 @@ import Testing
 
     @Test func translatedErrorsAndUnsupportedCombinationsAreOpenAIShaped() async throws {
         try await run { v1 in
-            // An Anthropic client cannot reach an OpenAI-only model yet: said clearly.
-            let otherWay = try await message(v1, model: "gpt-4o-mini")
-            #expect(otherWay.status == .badRequest)
-            #expect(((otherWay.object["error"] as? [String: Any])?["message"] as? String)?.contains("openai") == true)
             let many = try await v1.client.call(.post, "/v1/chat/completions", token: v1.appKey, json: [
                 "model": "claude-sonnet-4-5", "n": 2, "messages": [["role": "user", "content": "x"]],
             ])
@@ -147,6 +145,41 @@ import Testing
             #expect(refused.status == .badRequest)
             #expect((refused.object["error"] as? [String: Any])?["message"] as? String == "scripted 400")
             #expect((refused.object["error"] as? [String: Any])?["type"] as? String == "invalid_request_error")
+        }
+    }
+
+    @Test func anthropicClientReachesAnOpenAIModelThroughTranslation() async throws {
+        try await run { v1 in
+            let plain = try await message(v1, model: "gpt-4o-mini")
+            #expect(plain.status == .ok)
+            #expect(plain["type"] as? String == "message")
+            #expect(plain["model"] as? String == "gpt-4o-mini")
+            #expect((plain["content"] as? [[String: Any]])?.first?["text"] as? String == "Hello from alpha: ping")
+            #expect(plain["stop_reason"] as? String == "end_turn")
+            let sent = try #require(fixture.alpha.script.received.last)
+            #expect(sent.path.hasSuffix("/v1/chat/completions"))
+            #expect(sent.headers["authorization"] == "Bearer \(fixture.alpha.apiKey)")
+
+            let streamed = try await message(v1, model: "gpt-4o-mini", stream: true)
+            #expect(streamed.status == .ok)
+            let names = streamed.text.split(separator: "\n").filter { $0.hasPrefix("event: ") }.map { String($0.dropFirst(7)) }
+            #expect(names.first == "message_start")
+            #expect(names.suffix(2) == ["message_delta", "message_stop"])
+            let text = streamed.text.components(separatedBy: "\n\n").compactMap { event -> String? in
+                guard let line = event.split(separator: "\n").first(where: { $0.hasPrefix("data: ") }),
+                      let object = try? JSONSerialization.jsonObject(with: Data(line.dropFirst(6).utf8)) as? [String: Any],
+                      object["type"] as? String == "content_block_delta"
+                else { return nil }
+                return (object["delta"] as? [String: Any])?["text"] as? String
+            }.joined()
+            #expect(text == "Hello from alpha: ping")
+
+            fixture.alpha.script.enqueue(.status(400))
+            _ = try await v1.admin(.patch, "/api/admin/providers/2", ["enabled": false])
+            let refused = try await message(v1, model: "gpt-4o-mini")
+            #expect(refused.status == .badRequest)
+            #expect(refused["type"] as? String == "error")
+            #expect((refused.object["error"] as? [String: Any])?["message"] as? String == "Invalid request")
         }
     }
 }

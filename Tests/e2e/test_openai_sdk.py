@@ -119,3 +119,20 @@ def test_sdk_errors_are_typed(clients):
     bad = openai.OpenAI(base_url=routed.base_url, api_key="nr-wrong", max_retries=0)
     with pytest.raises(openai.AuthenticationError):
         bad.chat.completions.create(model="gpt-4o", messages=MESSAGES)
+
+
+def test_anthropic_sdk_reaches_an_openai_model(clients, server):
+    import anthropic
+    _, routed = clients
+    client = anthropic.Anthropic(base_url=server.base, api_key=routed.api_key, max_retries=0)
+    message = client.messages.create(model="gpt-4o-mini", max_tokens=64, system="Be brief.",
+                                     messages=[{"role": "user", "content": "Hi there"}])
+    assert message.content[0].text == "Hello from upstream: Hi there"
+    assert message.stop_reason == "end_turn"
+    assert message.model == "gpt-4o-mini"
+    with client.messages.stream(model="gpt-4o-mini", max_tokens=64, messages=[{"role": "user", "content": "Stream"}]) as stream:
+        text = "".join(stream.text_stream)
+        final = stream.get_final_message()
+    assert text == "Hello from upstream: Stream"
+    assert final.content[0].text == text
+    assert final.usage.output_tokens > 0

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import NIOCore
 import RouterCore
 
@@ -7,10 +8,12 @@ import RouterCore
 enum FormatBridge: Sendable, Equatable {
     case passThrough
     case openAIToAnthropic
+    case anthropicToOpenAI
 
     static func between(_ endpoint: V1Endpoint, _ provider: ProviderType, streaming: Bool) -> FormatBridge? {
         if provider == endpoint.nativeProvider { return .passThrough }
         if endpoint == .chatCompletions, provider == .anthropic { return .openAIToAnthropic }
+        if endpoint == .messages, provider == .openai { return .anthropicToOpenAI }
         return nil
     }
 
@@ -18,6 +21,7 @@ enum FormatBridge: Sendable, Equatable {
         switch self {
         case .passThrough: nil
         case .openAIToAnthropic: V1Endpoint.messages.upstreamPath
+        case .anthropicToOpenAI: V1Endpoint.chatCompletions.upstreamPath
         }
     }
 
@@ -26,12 +30,14 @@ enum FormatBridge: Sendable, Equatable {
         switch self {
         case .passThrough:
             return call.body(for: upstreamModel)
-        case .openAIToAnthropic:
-            guard let chat = try? JSONSerialization.jsonObject(with: Data(call.body.readableBytesView)) as? [String: Any] else {
+        case .openAIToAnthropic, .anthropicToOpenAI:
+            guard let object = try? JSONSerialization.jsonObject(with: Data(call.body.readableBytesView)) as? [String: Any] else {
                 throw GatewayError.invalidRequest("The body must be a JSON object.", code: "invalid_json")
             }
             do {
-                let request = try AnthropicFormat.request(fromChat: chat, model: upstreamModel)
+                let request = self == .openAIToAnthropic
+                    ? try AnthropicFormat.request(fromChat: object, model: upstreamModel)
+                    : try OpenAIFormat.request(fromMessages: object, model: upstreamModel)
                 return Array(try JSONSerialization.data(withJSONObject: request))
             } catch let error as AnthropicFormat.TranslationError {
                 throw GatewayError.invalidRequest(error.message, code: "unsupported_for_model", param: error.param)
@@ -45,48 +51,77 @@ enum FormatBridge: Sendable, Equatable {
     func streamRewriter(requestedModel: String, includeUsage: Bool) -> StreamRewriter? {
         switch self {
         case .passThrough: nil
-        case .openAIToAnthropic: StreamRewriter(requestedModel: requestedModel, includeUsage: includeUsage)
+        case .openAIToAnthropic: StreamRewriter(.openAI(AnthropicStreamToOpenAI(
+            requestedModel: requestedModel, includeUsage: includeUsage, created: Int(Date().timeIntervalSince1970))))
+        case .anthropicToOpenAI: StreamRewriter(.anthropic(OpenAIStreamToAnthropic(requestedModel: requestedModel)))
         }
     }
 
     /// A whole answer from the provider in the client's format: a success translated, an
     /// error's message carried into the client's envelope with the provider's status.
     func answerBody(_ body: [UInt8], status: Int, requestedModel: String) -> [UInt8] {
-        guard self == .openAIToAnthropic,
+        guard self != .passThrough,
               let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any]
         else { return body }
         let translated: [String: Any]
-        if (200..<300).contains(status) {
+        let error = object["error"] as? [String: Any] ?? [:]
+        let message = error["message"] as? String ?? "upstream error \(status)"
+        switch (self, (200..<300).contains(status)) {
+        case (.openAIToAnthropic, true):
             translated = AnthropicFormat.chatCompletion(fromMessage: object, requestedModel: requestedModel,
                                                         created: Int(Date().timeIntervalSince1970))
-        } else {
-            let error = object["error"] as? [String: Any] ?? [:]
-            translated = ["error": ["message": error["message"] as? String ?? "upstream error \(status)",
-                                    "type": error["type"] as? String ?? "api_error", "code": NSNull(), "param": NSNull()]]
+        case (.anthropicToOpenAI, true):
+            translated = OpenAIFormat.message(fromChatCompletion: object, requestedModel: requestedModel)
+        case (.anthropicToOpenAI, false):
+            translated = GatewayError(status: .init(code: status), type: "", message: message).body(.anthropic)
+        default:
+            translated = ["error": ["message": message, "type": error["type"] as? String ?? "api_error", "code": NSNull(),
+                                    "param": NSNull()]]
         }
         return (try? JSONSerialization.data(withJSONObject: translated)).map { Array($0) } ?? body
     }
 }
 
-/// Rewrites an Anthropic event stream into OpenAI chunks as bytes arrive. Used by one
-/// response writer at a time.
+/// Rewrites a translated event stream as bytes arrive. Used by one response writer at a time.
 final class StreamRewriter: @unchecked Sendable {
-    private var parser = SSEParser()
-    private var translator: AnthropicStreamToOpenAI
+    enum Translator {
+        case openAI(AnthropicStreamToOpenAI)
+        case anthropic(OpenAIStreamToAnthropic)
+    }
 
-    init(requestedModel: String, includeUsage: Bool) {
-        translator = AnthropicStreamToOpenAI(requestedModel: requestedModel, includeUsage: includeUsage,
-                                             created: Int(Date().timeIntervalSince1970))
+    private var parser = SSEParser()
+    private var translator: Translator
+
+    init(_ translator: Translator) {
+        self.translator = translator
     }
 
     func rewrite(_ chunk: ByteBuffer) -> ByteBuffer {
         var out = ""
-        for event in parser.feed(chunk.readableBytesView) { out += translator.translate(event) }
+        for event in parser.feed(chunk.readableBytesView) {
+            switch translator {
+            case .openAI(var machine):
+                out += machine.translate(event)
+                translator = .openAI(machine)
+            case .anthropic(var machine):
+                out += machine.translate(event)
+                translator = .anthropic(machine)
+            }
+        }
         return ByteBuffer(string: out)
     }
 
-    /// What to send when the upstream ends: nothing after a complete message, else an error event.
+    /// What to send when the upstream ends: nothing after a complete answer, else an error event.
     func finish() -> ByteBuffer {
-        ByteBuffer(string: translator.finish())
+        switch translator {
+        case .openAI(var machine):
+            let out = machine.finish()
+            translator = .openAI(machine)
+            return ByteBuffer(string: out)
+        case .anthropic(var machine):
+            let out = machine.finish()
+            translator = .anthropic(machine)
+            return ByteBuffer(string: out)
+        }
     }
 }

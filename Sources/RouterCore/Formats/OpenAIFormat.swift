@@ -1,0 +1,145 @@
+import Foundation
+
+/// OpenAI's Chat Completions as a target for Anthropic Messages clients: the request and the
+/// (non-streamed) answer translated both ways. Pure functions over JSON objects.
+public enum OpenAIFormat {
+    /// An Anthropic Messages request body as a Chat Completions request body.
+    public static func request(fromMessages body: [String: Any], model: String) throws(AnthropicFormat.TranslationError) -> [String: Any] {
+        var out: [String: Any] = ["model": model]
+        if let value = body["max_tokens"] as? Int { out["max_tokens"] = value }
+        if let value = body["temperature"] as? Double { out["temperature"] = value }
+        if let value = body["top_p"] as? Double { out["top_p"] = value }
+        if let stops = body["stop_sequences"] as? [String], !stops.isEmpty { out["stop"] = stops }
+        if body["stream"] as? Bool == true {
+            out["stream"] = true
+            out["stream_options"] = ["include_usage": true]
+        }
+        if let userID = (body["metadata"] as? [String: Any])?["user_id"] as? String { out["user"] = userID }
+
+        var messages: [[String: Any]] = []
+        if let system = body["system"] as? String, !system.isEmpty {
+            messages.append(["role": "system", "content": system])
+        } else if let blocks = body["system"] as? [[String: Any]] {
+            let text = blocks.compactMap { $0["text"] as? String }.joined(separator: "\n\n")
+            if !text.isEmpty { messages.append(["role": "system", "content": text]) }
+        }
+        for message in body["messages"] as? [[String: Any]] ?? [] {
+            let role = message["role"] as? String ?? ""
+            let blocks: [[String: Any]] = (message["content"] as? String).map { [["type": "text", "text": $0]] }
+                ?? (message["content"] as? [[String: Any]] ?? [])
+            switch role {
+            case "user":
+                var parts: [[String: Any]] = []
+                for block in blocks {
+                    switch block["type"] as? String {
+                    case "text": parts.append(["type": "text", "text": block["text"] as? String ?? ""])
+                    case "image": parts.append(["type": "image_url", "image_url": ["url": try imageURL(block["source"])]])
+                    case "tool_result":
+                        messages.append(["role": "tool", "tool_call_id": block["tool_use_id"] as? String ?? "",
+                                         "content": toolResultText(block["content"])])
+                    default:
+                        throw .init(message: "content block '\(block["type"] as? String ?? "?")' cannot be sent to an OpenAI model",
+                                    param: "messages")
+                    }
+                }
+                if !parts.isEmpty {
+                    let onlyText = parts.allSatisfy { $0["type"] as? String == "text" }
+                    messages.append(["role": "user", "content": onlyText
+                        ? parts.compactMap { $0["text"] as? String }.joined(separator: "\n") as Any : parts as Any])
+                }
+            case "assistant":
+                var text = ""
+                var calls: [[String: Any]] = []
+                for block in blocks {
+                    switch block["type"] as? String {
+                    case "text": text += block["text"] as? String ?? ""
+                    case "tool_use":
+                        let input = block["input"] ?? [String: Any]()
+                        let arguments = (try? JSONSerialization.data(withJSONObject: input, options: [.sortedKeys]))
+                            .map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+                        calls.append(["id": block["id"] as? String ?? "", "type": "function",
+                                      "function": ["name": block["name"] as? String ?? "", "arguments": arguments]])
+                    case "thinking", "redacted_thinking": break
+                    default:
+                        throw .init(message: "content block '\(block["type"] as? String ?? "?")' cannot be sent to an OpenAI model",
+                                    param: "messages")
+                    }
+                }
+                var assistant: [String: Any] = ["role": "assistant", "content": text.isEmpty && !calls.isEmpty ? NSNull() : text]
+                if !calls.isEmpty { assistant["tool_calls"] = calls }
+                messages.append(assistant)
+            default:
+                throw .init(message: "unsupported message role '\(role)'", param: "messages")
+            }
+        }
+        out["messages"] = messages
+
+        if let tools = body["tools"] as? [[String: Any]] {
+            out["tools"] = tools.compactMap { tool -> [String: Any]? in
+                guard let name = tool["name"] as? String else { return nil }
+                var function: [String: Any] = ["name": name, "parameters": tool["input_schema"] ?? ["type": "object"]]
+                if let description = tool["description"] as? String { function["description"] = description }
+                return ["type": "function", "function": function]
+            }
+        }
+        if let choice = body["tool_choice"] as? [String: Any] {
+            switch choice["type"] as? String {
+            case "auto": out["tool_choice"] = "auto"
+            case "any": out["tool_choice"] = "required"
+            case "none": out["tool_choice"] = "none"
+            case "tool": out["tool_choice"] = ["type": "function", "function": ["name": choice["name"] as? String ?? ""]]
+            default: break
+            }
+            if choice["disable_parallel_tool_use"] as? Bool == true { out["parallel_tool_calls"] = false }
+        }
+        return out
+    }
+
+    /// A Chat Completions answer as an Anthropic `message`, reporting the model the client asked for.
+    public static func message(fromChatCompletion completion: [String: Any], requestedModel: String) -> [String: Any] {
+        let choice = (completion["choices"] as? [[String: Any]])?.first ?? [:]
+        let assistant = choice["message"] as? [String: Any] ?? [:]
+        var content: [[String: Any]] = []
+        if let text = assistant["content"] as? String, !text.isEmpty { content.append(["type": "text", "text": text]) }
+        for call in assistant["tool_calls"] as? [[String: Any]] ?? [] {
+            let function = call["function"] as? [String: Any] ?? [:]
+            let arguments = function["arguments"] as? String ?? "{}"
+            content.append(["type": "tool_use", "id": call["id"] as? String ?? "", "name": function["name"] as? String ?? "",
+                            "input": (try? JSONSerialization.jsonObject(with: Data(arguments.utf8))) ?? [String: Any]()])
+        }
+        let usage = completion["usage"] as? [String: Any] ?? [:]
+        var usageOut: [String: Any] = ["input_tokens": usage["prompt_tokens"] as? Int ?? 0,
+                                       "output_tokens": usage["completion_tokens"] as? Int ?? 0]
+        if let cached = (usage["prompt_tokens_details"] as? [String: Any])?["cached_tokens"] as? Int, cached > 0 {
+            usageOut["cache_read_input_tokens"] = cached
+            usageOut["input_tokens"] = (usageOut["input_tokens"] as? Int ?? 0) - cached
+        }
+        return ["id": "msg_" + (completion["id"] as? String ?? "openai"), "type": "message", "role": "assistant",
+                "model": requestedModel, "content": content,
+                "stop_reason": stopReason(choice["finish_reason"] as? String), "stop_sequence": NSNull(), "usage": usageOut]
+    }
+
+    /// OpenAI's finish reasons in Anthropic's terms.
+    public static func stopReason(_ finish: String?) -> String {
+        switch finish {
+        case "length": "max_tokens"
+        case "tool_calls", "function_call": "tool_use"
+        case "content_filter": "refusal"
+        default: "end_turn"
+        }
+    }
+
+    static func imageURL(_ source: Any?) throws(AnthropicFormat.TranslationError) -> String {
+        let source = source as? [String: Any] ?? [:]
+        switch source["type"] as? String {
+        case "base64": return "data:\(source["media_type"] as? String ?? "image/png");base64,\(source["data"] as? String ?? "")"
+        case "url": return source["url"] as? String ?? ""
+        default: throw .init(message: "image source '\(source["type"] as? String ?? "?")' is not supported", param: "messages")
+        }
+    }
+
+    static func toolResultText(_ content: Any?) -> String {
+        if let text = content as? String { return text }
+        return (content as? [[String: Any]] ?? []).compactMap { $0["text"] as? String }.joined(separator: "\n")
+    }
+}
