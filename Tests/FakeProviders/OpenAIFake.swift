@@ -42,7 +42,15 @@ struct OpenAIFake {
             return FakeProvider.json(.badRequest, ["error": ["message": "We could not parse the JSON body of your request.",
                                                              "type": "invalid_request_error", "param": NSNull(), "code": NSNull()]])
         }
+        if kind == .chat, (body["messages"] as? [Any])?.isEmpty ?? true {
+            return FakeProvider.json(.badRequest, ["error": ["message": "[] is too short - 'messages'", "type": "invalid_request_error",
+                                                             "param": "messages", "code": "empty_array"]])
+        }
         let reply = "Hello from \(provider.name): " + OpenAIWire.lastUserText(body, kind: kind)
+        if kind == .chat, let call = OpenAIWire.toolCall(for: body) {
+            if body["stream"] as? Bool == true { return OpenAIWire.streamToolCall(call, model: model) }
+            return FakeProvider.json(.ok, OpenAIWire.toolCallCompletion(call, model: model))
+        }
         switch kind {
         case .embedding:
             return FakeProvider.json(.ok, OpenAIWire.embeddings(body, model: model))
@@ -65,10 +73,74 @@ extension OpenAIWire {
         return ["prompt_tokens": 12, "completion_tokens": completion, "total_tokens": 12 + completion]
     }
 
+    /// The last user text; image parts show as `[image]`; after a tool result, what the tool said.
     static func lastUserText(_ body: [String: Any], kind: OpenAIFake.Kind) -> String {
         if kind == .text { return (body["prompt"] as? String) ?? "" }
         let messages = body["messages"] as? [[String: Any]] ?? []
-        return messages.last(where: { $0["role"] as? String == "user" })?["content"] as? String ?? ""
+        if let last = messages.last, last["role"] as? String == "tool" {
+            return "the tool said " + ((last["content"] as? String) ?? "")
+        }
+        let content = messages.last(where: { $0["role"] as? String == "user" })?["content"]
+        if let text = content as? String { return text }
+        return (content as? [[String: Any]] ?? []).compactMap { part -> String? in
+            switch part["type"] as? String {
+            case "text": return part["text"] as? String
+            case "image_url": return "[image]"
+            default: return nil
+            }
+        }.joined(separator: " ")
+    }
+
+    struct ToolCall {
+        let name: String
+        let arguments: String
+    }
+
+    /// With tools offered and a user turn last, the fake calls the first tool with the user's
+    /// text as its first required argument.
+    static func toolCall(for body: [String: Any]) -> ToolCall? {
+        guard let tool = (body["tools"] as? [[String: Any]])?.first, let function = tool["function"] as? [String: Any],
+              let name = function["name"] as? String,
+              (body["messages"] as? [[String: Any]])?.last?["role"] as? String == "user"
+        else { return nil }
+        let parameters = function["parameters"] as? [String: Any] ?? [:]
+        let field = (parameters["required"] as? [String])?.first ?? "query"
+        let data = (try? JSONSerialization.data(withJSONObject: [field: lastUserText(body, kind: .chat)], options: [.sortedKeys])) ?? Data()
+        return ToolCall(name: name, arguments: String(decoding: data, as: UTF8.self))
+    }
+
+    static func toolCallCompletion(_ call: ToolCall, model: String) -> [String: Any] {
+        ["id": "chatcmpl-fake1", "object": "chat.completion", "created": created, "model": model, "system_fingerprint": "fp_fake",
+         "choices": [["index": 0, "message": ["role": "assistant", "content": NSNull(), "refusal": NSNull(),
+                                              "tool_calls": [["id": "call_fake1", "type": "function",
+                                                              "function": ["name": call.name, "arguments": call.arguments]]]],
+                      "logprobs": NSNull(), "finish_reason": "tool_calls"]],
+         "usage": ["prompt_tokens": 12, "completion_tokens": 9, "total_tokens": 21]]
+    }
+
+    /// The documented shape of a streamed tool call: id and name first, arguments in pieces.
+    static func streamToolCall(_ call: ToolCall, model: String) -> Response {
+        func chunk(_ delta: [String: Any], finish: String? = nil) -> String {
+            let object: [String: Any] = ["id": "chatcmpl-fake1", "object": "chat.completion.chunk", "created": created, "model": model,
+                                         "system_fingerprint": "fp_fake",
+                                         "choices": [["index": 0, "delta": delta, "logprobs": NSNull(),
+                                                      "finish_reason": finish.map { $0 as Any } ?? NSNull()]]]
+            let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
+            return "data: " + String(decoding: data, as: UTF8.self) + "\n\n"
+        }
+        let half = call.arguments.index(call.arguments.startIndex, offsetBy: call.arguments.count / 2)
+        let events = [
+            chunk(["role": "assistant", "content": NSNull()]),
+            chunk(["tool_calls": [["index": 0, "id": "call_fake1", "type": "function", "function": ["name": call.name, "arguments": ""]]]]),
+            chunk(["tool_calls": [["index": 0, "function": ["arguments": String(call.arguments[..<half])]]]]),
+            chunk(["tool_calls": [["index": 0, "function": ["arguments": String(call.arguments[half...])]]]]),
+            chunk([:], finish: "tool_calls"),
+            "data: [DONE]\n\n",
+        ]
+        return Response(status: .ok, headers: [.contentType: "text/event-stream; charset=utf-8"], body: ResponseBody { writer in
+            for event in events { try await writer.write(ByteBuffer(string: event)) }
+            try await writer.finish(nil)
+        })
     }
 
     static func completion(_ reply: String, model: String, kind: OpenAIFake.Kind) -> [String: Any] {
