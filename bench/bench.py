@@ -27,6 +27,10 @@ SSE = "".join(
     "data: " + json.dumps({"id": "chatcmpl-bench", "object": "chat.completion.chunk", "created": 1764000000,
                            "model": "gpt-4o", "choices": [{"index": 0, "delta": {"content": w}, "finish_reason": None}]}) + "\n\n"
     for w in ["Hello", "!", " How", " can", " I", " help", "?"]) + "data: [DONE]\n\n"
+ANTHROPIC_MESSAGE = {
+    "id": "msg_bench", "type": "message", "role": "assistant", "model": "claude-sonnet-4-5",
+    "content": [{"type": "text", "text": "Hello! How can I help you today?"}], "stop_reason": "end_turn",
+    "stop_sequence": None, "usage": {"input_tokens": 12, "output_tokens": 9}}
 REQUEST = json.dumps({"model": "gpt-4o", "messages": [{"role": "user", "content": "Hello"}]})
 STREAM_REQUEST = json.dumps({"model": "gpt-4o", "stream": True, "messages": [{"role": "user", "content": "Hello"}]})
 
@@ -71,6 +75,10 @@ http {{
     location = /v1/stream/chat/completions {{
       default_type text/event-stream;
       return 200 {quoted(SSE)};
+    }}
+    location = /v1/messages {{
+      default_type application/json;
+      return 200 {quoted(json.dumps(ANTHROPIC_MESSAGE))};
     }}
     location = /v1/models {{ default_type application/json; return 200 '{{"object":"list","data":[]}}'; }}
   }}
@@ -148,6 +156,9 @@ def main():
                                                "api_key": "sk-bench", "models": ["gpt-4o"]}, token)
         admin("POST", "/api/admin/providers", {"name": "fake-stream", "base_url": f"http://127.0.0.1:{upstream_port}/v1/stream",
                                                "api_key": "sk-bench", "models": ["gpt-4o-stream"]}, token)
+        admin("POST", "/api/admin/providers", {"name": "fake-anthropic", "type": "anthropic",
+                                               "base_url": f"http://127.0.0.1:{upstream_port}",
+                                               "api_key": "sk-ant-bench", "models": ["claude-bench"]}, token)
         app_key = admin("POST", "/api/admin/keys", {"name": "bench"}, token)["key"]
         auth = {"Authorization": f"Bearer {app_key}"}
         time.sleep(1)
@@ -157,12 +168,15 @@ def main():
             "direct": (f"http://127.0.0.1:{upstream_port}/v1/chat/completions", {}),
             "nginx-proxy": (f"http://127.0.0.1:{proxy_port}/v1/chat/completions", {}),
             "ninerouter": (f"{base}/v1/chat/completions", auth),
+            "ninerouter-translated": (f"{base}/v1/chat/completions", auth),
         }
+        translated_request = REQUEST.replace('"gpt-4o"', '"claude-bench"')
         results = {}
         peak_rss = idle_rss
         for connections in (1, 32):
             for name, (url, headers) in targets.items():
-                results[(name, connections)] = wrk(url, connections, REQUEST, headers, work)
+                body = translated_request if name == "ninerouter-translated" else REQUEST
+                results[(name, connections)] = wrk(url, connections, body, headers, work)
                 peak_rss = max(peak_rss, rss_mb(router.pid))
 
         stream_body = STREAM_REQUEST.replace('"gpt-4o"', '"gpt-4o-stream"')
@@ -193,6 +207,10 @@ def main():
     added_proxy = max(px1["p50"] - d1["p50"], 0.001)
     print()
     print(f"- NineRouter RSS: idle {idle_rss:.1f} MB, under load {peak_rss:.1f} MB")
+    t32, t1 = results[("ninerouter-translated", 32)], results[("ninerouter-translated", 1)]
+    print(f"- Translated case (OpenAI client → Anthropic-format upstream): 32 conns {t32['rps'] / px32['rps']:.0%} of "
+          f"nginx-proxy, {t32['rps'] / nr32['rps']:.0%} of the pass-through path; 1 conn added p50 "
+          f"{t1['p50'] - d1['p50']:+.3f} ms")
     print(f"- Streaming time to first byte (median of 50): direct {ttfb_direct:.2f} ms, through NineRouter {ttfb_router:.2f} ms")
     print(f"- Targets: 32 conns req/s ≥ 60% of nginx-proxy: {nr32['rps'] / px32['rps']:.0%} "
           f"({'met' if nr32['rps'] >= 0.6 * px32['rps'] else 'MISSED'}); "
