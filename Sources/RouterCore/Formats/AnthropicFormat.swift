@@ -52,11 +52,7 @@ public enum AnthropicFormat {
                 let content = text(of: message["content"])
                 if !content.isEmpty { blocks.append(["type": "text", "text": content]) }
                 for call in message["tool_calls"] as? [[String: Any]] ?? [] {
-                    let function = call["function"] as? [String: Any] ?? [:]
-                    let arguments = function["arguments"] as? String ?? "{}"
-                    let input = (try? JSONSerialization.jsonObject(with: Data(arguments.utf8))) ?? [String: Any]()
-                    blocks.append(["type": "tool_use", "id": call["id"] as? String ?? "", "name": function["name"] as? String ?? "",
-                                   "input": input])
+                    blocks.append(ToolCallBlocks.toolUse(fromOpenAICall: call))
                 }
                 append(&messages, role: "assistant", blocks: blocks)
             case "tool":
@@ -107,11 +103,7 @@ public enum AnthropicFormat {
             switch block["type"] as? String {
             case "text": text += block["text"] as? String ?? ""
             case "tool_use":
-                let input = block["input"] ?? [String: Any]()
-                let arguments = (try? JSONSerialization.data(withJSONObject: input, options: [.sortedKeys]))
-                    .map { String(decoding: $0, as: UTF8.self) } ?? "{}"
-                toolCalls.append(["id": block["id"] as? String ?? "", "type": "function",
-                                  "function": ["name": block["name"] as? String ?? "", "arguments": arguments]])
+                toolCalls.append(ToolCallBlocks.openAICall(fromToolUse: block))
             default: break
             }
         }

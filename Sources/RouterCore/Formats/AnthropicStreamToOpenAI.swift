@@ -83,9 +83,7 @@ public struct AnthropicStreamToOpenAI: Sendable {
     }
 
     public static func errorEvent(message: String, type: String) -> String {
-        let body: [String: Any] = ["error": ["message": message, "type": type, "code": "stream_interrupted", "param": NSNull()]]
-        let data = (try? JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])) ?? Data()
-        return "data: " + String(decoding: data, as: UTF8.self) + "\n\n"
+        JSONText.sseEvent(["error": ["message": message, "type": type, "code": "stream_interrupted", "param": NSNull()]])
     }
 
     private func chunk(delta: [String: Any], finishReason: String? = nil) -> String {
@@ -104,7 +102,6 @@ public struct AnthropicStreamToOpenAI: Sendable {
     }
 
     private static func event(_ object: [String: Any]) -> String {
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
-        return "data: " + String(decoding: data, as: UTF8.self) + "\n\n"
+        JSONText.sseEvent(object)
     }
 }

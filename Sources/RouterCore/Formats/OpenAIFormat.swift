@@ -54,11 +54,7 @@ public enum OpenAIFormat {
                     switch block["type"] as? String {
                     case "text": text += block["text"] as? String ?? ""
                     case "tool_use":
-                        let input = block["input"] ?? [String: Any]()
-                        let arguments = (try? JSONSerialization.data(withJSONObject: input, options: [.sortedKeys]))
-                            .map { String(decoding: $0, as: UTF8.self) } ?? "{}"
-                        calls.append(["id": block["id"] as? String ?? "", "type": "function",
-                                      "function": ["name": block["name"] as? String ?? "", "arguments": arguments]])
+                        calls.append(ToolCallBlocks.openAICall(fromToolUse: block))
                     case "thinking", "redacted_thinking": break
                     default:
                         throw .init(message: "content block '\(block["type"] as? String ?? "?")' cannot be sent to an OpenAI model",
@@ -102,10 +98,7 @@ public enum OpenAIFormat {
         var content: [[String: Any]] = []
         if let text = assistant["content"] as? String, !text.isEmpty { content.append(["type": "text", "text": text]) }
         for call in assistant["tool_calls"] as? [[String: Any]] ?? [] {
-            let function = call["function"] as? [String: Any] ?? [:]
-            let arguments = function["arguments"] as? String ?? "{}"
-            content.append(["type": "tool_use", "id": call["id"] as? String ?? "", "name": function["name"] as? String ?? "",
-                            "input": (try? JSONSerialization.jsonObject(with: Data(arguments.utf8))) ?? [String: Any]()])
+            content.append(ToolCallBlocks.toolUse(fromOpenAICall: call))
         }
         let usage = completion["usage"] as? [String: Any] ?? [:]
         var usageOut: [String: Any] = ["input_tokens": usage["prompt_tokens"] as? Int ?? 0,

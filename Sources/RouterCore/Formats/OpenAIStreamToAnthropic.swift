@@ -118,7 +118,6 @@ public struct OpenAIStreamToAnthropic: Sendable {
     }
 
     static func event(_ name: String, _ object: [String: Any]) -> String {
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
-        return "event: \(name)\ndata: " + String(decoding: data, as: UTF8.self) + "\n\n"
+        JSONText.sseEvent(object, name: name)
     }
 }
