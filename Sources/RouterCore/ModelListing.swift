@@ -3,13 +3,9 @@ import Foundation
 /// How each provider type lists its models: the request to send and how to read the answer.
 /// Used by the provider `test` and, later, by `GET /v1/models`.
 public enum ModelListing {
-    public struct RequestParts: Sendable, Equatable {
+    public struct RequestParts: Sendable {
         public var url: String
         public var headers: [(name: String, value: String)]
-
-        public static func == (lhs: RequestParts, rhs: RequestParts) -> Bool {
-            lhs.url == rhs.url && lhs.headers.map { "\($0.name):\($0.value)" } == rhs.headers.map { "\($0.name):\($0.value)" }
-        }
     }
 
     /// The model-list request for a connection; its extra headers come first so the

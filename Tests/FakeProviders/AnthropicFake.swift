@@ -14,11 +14,7 @@ struct AnthropicFake {
     }
 
     private func answer(_ request: Request, counting: Bool) async throws -> Response {
-        let bytes = try await request.body.collect(upTo: 64 << 20)
-        let text = String(buffer: bytes)
-        var headers: [String: String] = [:]
-        for field in request.headers { headers[field.name.canonicalName] = field.value }
-        provider.script.record(.init(path: request.uri.path, headers: headers, body: text))
+        let (text, headers) = try await provider.receive(request)
         guard headers["anthropic-version"] != nil else {
             return FakeProvider.json(.badRequest, AnthropicWire.error(type: "invalid_request_error",
                                                                       message: "anthropic-version: header is required"))

@@ -81,6 +81,15 @@ public struct FakeProvider: Sendable {
         }
     }
 
+    /// Reads a call's body and headers (names lower-cased) and records them in the script.
+    func receive(_ request: Request) async throws -> (body: String, headers: [String: String]) {
+        let text = String(buffer: try await request.body.collect(upTo: 64 << 20))
+        var headers: [String: String] = [:]
+        for field in request.headers { headers[field.name.canonicalName] = field.value }
+        script.record(.init(path: request.uri.path, headers: headers, body: text))
+        return (text, headers)
+    }
+
     static func json(_ status: HTTPResponse.Status, _ object: Any) -> Response {
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
         return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))

@@ -16,11 +16,7 @@ struct OpenAIFake {
     enum Kind { case chat, text, embedding }
 
     private func answer(_ request: Request, kind: Kind) async throws -> Response {
-        let bytes = try await request.body.collect(upTo: 64 << 20)
-        let text = String(buffer: bytes)
-        var headers: [String: String] = [:]
-        for field in request.headers { headers[field.name.canonicalName] = field.value }
-        provider.script.record(.init(path: request.uri.path, headers: headers, body: text))
+        let (text, _) = try await provider.receive(request)
         guard request.headers[.authorization] == "Bearer \(provider.apiKey)" else {
             return FakeProvider.json(.unauthorized, OpenAIWire.invalidKey(request.headers[.authorization]))
         }

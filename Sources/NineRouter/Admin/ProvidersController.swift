@@ -47,8 +47,10 @@ struct ProvidersController {
         }
         group.post("providers/:id/test") { _, context in
             let provider = try find(context)
+            // The proxy the data path would use next: same pool order, resting proxies skipped.
             let pool = provider.proxyPoolID.flatMap { snapshots.current.proxyPools[$0] }
-            return JSONOutput.response(await probe.testProvider(provider, pool: pool))
+            let proxy = pool.flatMap { routing.proxyOrder(for: $0).first }
+            return JSONOutput.response(await probe.testProvider(provider, proxy: proxy))
         }
     }
 

@@ -16,9 +16,10 @@ struct UpstreamProbe: Sendable {
         let error: String?
     }
 
-    func testProvider(_ provider: ProviderConnection, pool: ProxyPool?) async -> ProviderResult {
+    /// Calls the provider's model list, through `proxy` when its pool gives one.
+    func testProvider(_ provider: ProviderConnection, proxy: ProxyURL?) async -> ProviderResult {
         let parts = ModelListing.request(for: provider)
-        let proxy = pool?.proxies.first.map { ProxySetting(url: $0.urlWithCredentials) }
+        let proxy = proxy.map { ProxySetting(url: $0.urlWithCredentials) }
         let request = UpstreamRequest(method: "GET", url: parts.url, headers: parts.headers, proxy: proxy, timeouts: timeouts)
         let started = ContinuousClock.now
         do {

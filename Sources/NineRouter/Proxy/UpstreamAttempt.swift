@@ -216,7 +216,6 @@ struct UpstreamAttempt {
     /// curl's codes for "could not reach or use the proxy" (as opposed to the upstream).
     static func isProxyFailure(_ error: CurlError) -> Bool {
         if case .transport(let code, _) = error { return [5, 7, 97].contains(code) }
-        if case .timedOut = error { return false }
         return false
     }
 
