@@ -30,7 +30,7 @@ public struct FakeProvider: Sendable {
         switch kind {
         case .openai: ["gpt-4o", "gpt-4o-mini", "text-embedding-3-small"]
         case .anthropic: ["claude-sonnet-4-5", "claude-haiku-4-5"]
-        case .gemini: ["gemini-2.5-pro", "gemini-2.5-flash"]
+        case .gemini: ["gemini-2.5-pro", "gemini-2.5-flash", "gemini-3-pro-preview"]
         }
     }
 
@@ -72,12 +72,12 @@ public struct FakeProvider: Sendable {
             AnthropicFake(provider: self).register(on: router, prefix: prefix)
         case .gemini:
             router.get(RouterPath(prefix + "v1beta/models")) { request, _ in
-                guard request.headers[.init("x-goog-api-key")!] == apiKey else {
-                    return Self.json(.badRequest, GeminiWire.error(code: 400, status: "INVALID_ARGUMENT",
-                                                                   message: "API key not valid. Please pass a valid API key."))
+                guard (request.headers[.init("x-goog-api-key")!] ?? request.uri.queryParameters.get("key")) == apiKey else {
+                    return GeminiWire.invalidKey()
                 }
                 return Self.json(.ok, GeminiWire.modelList(models))
             }
+            GeminiFake(provider: self).register(on: router, prefix: prefix)
         }
     }
 

@@ -9,7 +9,11 @@ from test_openai_sdk import start_fake
 
 OPENAI_KEY = "sk-fake-openai-upstream-1"
 ANTHROPIC_KEY = "sk-ant-fake-upstream-2"
-MODELS = ["gpt-4o", "claude-sonnet-4-5"]
+GEMINI_KEY = "AIza-fake-upstream-3"
+# gemini-3 models refuse a function call sent back without its thought signature.
+MODELS = ["gpt-4o", "claude-sonnet-4-5", "gemini-2.5-flash", "gemini-3-pro-preview"]
+# What each fake says when the body has no messages.
+EMPTY_REFUSAL = {"gpt": "too short", "claude": "max_tokens", "gemini": "contents is not specified"}
 PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
 QUERY = "weather in Paris"
 SCHEMA = {"type": "object", "properties": {"query": {"type": "string"}}, "required": ["query"]}
@@ -17,13 +21,15 @@ SCHEMA = {"type": "object", "properties": {"query": {"type": "string"}}, "requir
 
 @pytest.fixture
 def gateway(server):
-    fakes = [start_fake("openai", OPENAI_KEY), start_fake("anthropic", ANTHROPIC_KEY)]
+    fakes = [start_fake("openai", OPENAI_KEY), start_fake("anthropic", ANTHROPIC_KEY), start_fake("gemini", GEMINI_KEY)]
     try:
         admin = server.admin(server.login())
         for name, kind, root, key, model in [("gpt", "openai", fakes[0][1] + "/v1", OPENAI_KEY, "gpt-4o"),
-                                              ("claude", "anthropic", fakes[1][1], ANTHROPIC_KEY, "claude-sonnet-4-5")]:
+                                              ("claude", "anthropic", fakes[1][1], ANTHROPIC_KEY, "claude-sonnet-4-5"),
+                                              ("gemini", "gemini", fakes[2][1], GEMINI_KEY, "gemini-*")]:
             created = admin.post(server.base + "/api/admin/providers", json={
-                "name": name, "type": kind, "base_url": root, "api_key": key, "models": [model]})
+                "name": name, "type": kind, "base_url": root, "api_key": key,
+                "models": MODELS[2:] if model == "gemini-*" else [model]})
             assert created.status_code == 201, created.text
         app_key = admin.post(server.base + "/api/admin/keys", json={"name": "tools"}).json()["key"]
         yield (openai.OpenAI(base_url=server.base + "/v1", api_key=app_key, max_retries=0),
@@ -109,7 +115,8 @@ def test_upstream_errors_raise_the_sdks_own_exceptions(gateway, model):
     # The fakes refuse these bodies with 400 and their own message, which must reach the app.
     with pytest.raises(openai.BadRequestError) as refused:
         openai_client.chat.completions.create(model=model, messages=[], max_tokens=0)
-    assert ("too short" if model.startswith("gpt") else "max_tokens") in refused.value.message
+    expected = EMPTY_REFUSAL[model.split("-")[0]]
+    assert expected in refused.value.message
     with pytest.raises(anthropic.BadRequestError) as refused_again:
         anthropic_client.messages.create(model=model, max_tokens=0, messages=[])
-    assert ("too short" if model.startswith("gpt") else "max_tokens") in str(refused_again.value)
+    assert expected in str(refused_again.value)

@@ -4,56 +4,78 @@ import NIOCore
 import RouterCore
 
 /// How a call in the client's format reaches a provider of a given type: untouched when the
-/// formats match, else through a translator (requests, whole answers and streams).
+/// formats match, else through a translator (requests, whole answers and streams). OpenAI's
+/// Chat Completions is the hub: Anthropic clients reach Gemini through it.
 enum FormatBridge: Sendable, Equatable {
     case passThrough
     case openAIToAnthropic
     case anthropicToOpenAI
+    case openAIToGemini
+    case anthropicToGemini
 
     static func between(_ endpoint: V1Endpoint, _ provider: ProviderType, streaming: Bool) -> FormatBridge? {
         if provider == endpoint.nativeProvider { return .passThrough }
-        if endpoint == .chatCompletions, provider == .anthropic { return .openAIToAnthropic }
-        if endpoint == .messages, provider == .openai { return .anthropicToOpenAI }
-        return nil
+        switch (endpoint, provider) {
+        case (.chatCompletions, .anthropic): return .openAIToAnthropic
+        case (.chatCompletions, .gemini): return .openAIToGemini
+        case (.messages, .openai): return .anthropicToOpenAI
+        case (.messages, .gemini): return .anthropicToGemini
+        default: return nil
+        }
     }
 
-    var upstreamPath: String? {
+    /// The path under the provider's base URL, or nil for the endpoint's own.
+    func upstreamPath(model: String, streaming: Bool) -> String? {
         switch self {
         case .passThrough: nil
         case .openAIToAnthropic: V1Endpoint.messages.upstreamPath
         case .anthropicToOpenAI: V1Endpoint.chatCompletions.upstreamPath
+        case .openAIToGemini, .anthropicToGemini: GeminiFormat.path(model: model, streaming: streaming)
         }
     }
 
     /// The request body for the provider.
     func requestBody(_ call: ClientRequest, upstreamModel: String) throws(GatewayError) -> [UInt8] {
-        switch self {
-        case .passThrough:
-            return call.body(for: upstreamModel)
-        case .openAIToAnthropic, .anthropicToOpenAI:
-            guard let object = try? JSONSerialization.jsonObject(with: Data(call.body.readableBytesView)) as? [String: Any] else {
-                throw GatewayError.invalidRequest("The body must be a JSON object.", code: "invalid_json")
+        if self == .passThrough { return call.body(for: upstreamModel) }
+        guard let object = try? JSONSerialization.jsonObject(with: Data(call.body.readableBytesView)) as? [String: Any] else {
+            throw GatewayError.invalidRequest("The body must be a JSON object.", code: "invalid_json")
+        }
+        do {
+            let request: [String: Any]
+            switch self {
+            case .passThrough, .openAIToAnthropic:
+                request = try AnthropicFormat.request(fromChat: object, model: upstreamModel)
+            case .anthropicToOpenAI:
+                request = try OpenAIFormat.request(fromMessages: object, model: upstreamModel)
+            case .openAIToGemini:
+                request = try GeminiFormat.request(fromChat: object, model: upstreamModel)
+            case .anthropicToGemini:
+                var chat = try OpenAIFormat.request(fromMessages: object, model: upstreamModel)
+                chat["top_k"] = object["top_k"]
+                request = try GeminiFormat.request(fromChat: chat, model: upstreamModel)
             }
-            do {
-                let request = self == .openAIToAnthropic
-                    ? try AnthropicFormat.request(fromChat: object, model: upstreamModel)
-                    : try OpenAIFormat.request(fromMessages: object, model: upstreamModel)
-                return Array(try JSONSerialization.data(withJSONObject: request))
-            } catch let error as AnthropicFormat.TranslationError {
-                throw GatewayError.invalidRequest(error.message, code: "unsupported_for_model", param: error.param)
-            } catch {
-                throw GatewayError.invalidRequest("The request could not be translated for this model.")
-            }
+            return Array(try JSONSerialization.data(withJSONObject: request))
+        } catch let error as TranslationError {
+            throw GatewayError.invalidRequest(error.message, code: "unsupported_for_model", param: error.param)
+        } catch {
+            throw GatewayError.invalidRequest("The request could not be translated for this model.")
         }
     }
 
     /// A translator for a streamed answer, or nil when the bytes pass through.
     func streamRewriter(requestedModel: String, includeUsage: Bool) -> StreamRewriter? {
-        switch self {
+        let created = Int(Date().timeIntervalSince1970)
+        return switch self {
         case .passThrough: nil
-        case .openAIToAnthropic: StreamRewriter(.openAI(AnthropicStreamToOpenAI(
-            requestedModel: requestedModel, includeUsage: includeUsage, created: Int(Date().timeIntervalSince1970))))
-        case .anthropicToOpenAI: StreamRewriter(.anthropic(OpenAIStreamToAnthropic(requestedModel: requestedModel)))
+        case .openAIToAnthropic:
+            StreamRewriter(AnthropicStreamToOpenAI(requestedModel: requestedModel, includeUsage: includeUsage, created: created))
+        case .anthropicToOpenAI:
+            StreamRewriter(OpenAIStreamToAnthropic(requestedModel: requestedModel))
+        case .openAIToGemini:
+            StreamRewriter(GeminiStreamToOpenAI(requestedModel: requestedModel, includeUsage: includeUsage, created: created))
+        case .anthropicToGemini:
+            StreamRewriter(ChainedTranslator(GeminiStreamToOpenAI(requestedModel: requestedModel, includeUsage: true, created: created),
+                                             OpenAIStreamToAnthropic(requestedModel: requestedModel)))
         }
     }
 
@@ -64,64 +86,61 @@ enum FormatBridge: Sendable, Equatable {
               let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any]
         else { return body }
         let translated: [String: Any]
-        let error = object["error"] as? [String: Any] ?? [:]
-        let message = error["message"] as? String ?? "upstream error \(status)"
-        switch (self, (200..<300).contains(status)) {
-        case (.openAIToAnthropic, true):
-            translated = AnthropicFormat.chatCompletion(fromMessage: object, requestedModel: requestedModel,
-                                                        created: Int(Date().timeIntervalSince1970))
-        case (.anthropicToOpenAI, true):
-            translated = OpenAIFormat.message(fromChatCompletion: object, requestedModel: requestedModel)
-        case (.anthropicToOpenAI, false):
-            translated = GatewayError(status: .init(code: status), type: "", message: message).body(.anthropic)
-        default:
-            translated = ["error": ["message": message, "type": error["type"] as? String ?? "api_error", "code": NSNull(),
-                                    "param": NSNull()]]
+        let created = Int(Date().timeIntervalSince1970)
+        if (200..<300).contains(status) {
+            switch self {
+            case .passThrough: return body
+            case .openAIToAnthropic:
+                translated = AnthropicFormat.chatCompletion(fromMessage: object, requestedModel: requestedModel, created: created)
+            case .anthropicToOpenAI:
+                translated = OpenAIFormat.message(fromChatCompletion: object, requestedModel: requestedModel)
+            case .openAIToGemini:
+                translated = GeminiFormat.chatCompletion(fromGemini: object, requestedModel: requestedModel, created: created)
+            case .anthropicToGemini:
+                translated = OpenAIFormat.message(
+                    fromChatCompletion: GeminiFormat.chatCompletion(fromGemini: object, requestedModel: requestedModel, created: created),
+                    requestedModel: requestedModel)
+            }
+        } else {
+            translated = Self.errorBody(object, status: status, client: self == .anthropicToOpenAI || self == .anthropicToGemini
+                ? .anthropic : .openai)
         }
         return (try? JSONSerialization.data(withJSONObject: translated)).map { Array($0) } ?? body
+    }
+
+    /// Any provider's error envelope (OpenAI's and Anthropic's `error.message`/`type`,
+    /// Google's `error.message`/`status`) in the client's, with the provider's status.
+    static func errorBody(_ object: [String: Any], status: Int, client: ClientFormat) -> [String: Any] {
+        let error = object["error"] as? [String: Any] ?? [:]
+        let message = error["message"] as? String ?? "upstream error \(status)"
+        switch client {
+        case .anthropic:
+            return GatewayError(status: .init(code: status), type: "", message: message).body(.anthropic)
+        case .openai:
+            let type = error["type"] as? String
+                ?? (error["status"] as? String).map { GeminiFormat.errorType(status: $0, code: status) } ?? "api_error"
+            return ["error": ["message": message, "type": type, "code": error["status"] ?? NSNull(), "param": NSNull()]]
+        }
     }
 }
 
 /// Rewrites a translated event stream as bytes arrive. Used by one response writer at a time.
 final class StreamRewriter: @unchecked Sendable {
-    enum Translator {
-        case openAI(AnthropicStreamToOpenAI)
-        case anthropic(OpenAIStreamToAnthropic)
-    }
-
     private var parser = SSEParser()
-    private var translator: Translator
+    private var translator: any StreamTranslator
 
-    init(_ translator: Translator) {
+    init(_ translator: any StreamTranslator) {
         self.translator = translator
     }
 
     func rewrite(_ chunk: ByteBuffer) -> ByteBuffer {
         var out = ""
-        for event in parser.feed(chunk.readableBytesView) {
-            switch translator {
-            case .openAI(var machine):
-                out += machine.translate(event)
-                translator = .openAI(machine)
-            case .anthropic(var machine):
-                out += machine.translate(event)
-                translator = .anthropic(machine)
-            }
-        }
+        for event in parser.feed(chunk.readableBytesView) { out += translator.translate(event) }
         return ByteBuffer(string: out)
     }
 
     /// What to send when the upstream ends: nothing after a complete answer, else an error event.
     func finish() -> ByteBuffer {
-        switch translator {
-        case .openAI(var machine):
-            let out = machine.finish()
-            translator = .openAI(machine)
-            return ByteBuffer(string: out)
-        case .anthropic(var machine):
-            let out = machine.finish()
-            translator = .anthropic(machine)
-            return ByteBuffer(string: out)
-        }
+        ByteBuffer(string: translator.finish())
     }
 }

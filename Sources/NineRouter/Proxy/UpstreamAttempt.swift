@@ -60,7 +60,8 @@ struct UpstreamAttempt {
             return .answered(error.response(requestID: call.requestID, format: endpoint.clientFormat))
         }
         var request = UpstreamRequest(
-            method: "POST", url: provider.baseURL + (bridge.upstreamPath ?? endpoint.upstreamPath),
+            method: "POST", url: provider.baseURL
+                + (bridge.upstreamPath(model: candidate.upstreamModel, streaming: call.stream) ?? endpoint.upstreamPath),
             headers: upstreamHeaders(for: provider), body: body, timeouts: engine.timeouts())
 
         let pool = provider.proxyPoolID.flatMap { snapshot.proxyPools[$0] }
@@ -89,16 +90,28 @@ struct UpstreamAttempt {
                 return fail(candidate, kind: .transient, retryAfter: nil, why: "upstream error")
             }
         }
-        guard let opened else {
+        guard var opened else {
             let name = pool?.name ?? "?"
             return .proxiesDown("no working proxy in pool '\(name)'")
         }
-
+        if provider.type == .gemini, [400, 429].contains(opened.head.status), case .stream(let upstream) = opened {
+            // Google puts what matters in the small error body: a wrong API key is a 400 with reason
+            // API_KEY_INVALID (not a 401), and a 429 says when to retry in RetryInfo, not in a header.
+            do {
+                opened = .whole(try await upstream.collect(limit: engine.limits.maxResponseBodyBytes))
+            } catch {
+                return fail(candidate, kind: .transient, retryAfter: nil, why: Self.describe(error))
+            }
+        }
+        let errorBody: [UInt8]? = if case .whole(let response) = opened, provider.type == .gemini { response.body } else { nil }
         switch opened.head.status {
         case 408, 429, 500...599:
-            return fail(candidate, kind: .transient, retryAfter: Self.retryAfter(opened.head), why: "HTTP \(opened.head.status)")
+            let retryAfter = Self.retryAfter(opened.head) ?? errorBody.flatMap(Self.googleRetryDelay)
+            return fail(candidate, kind: .transient, retryAfter: retryAfter, why: "HTTP \(opened.head.status)")
         case 401, 403:
             return fail(candidate, kind: .authentication, retryAfter: nil, why: "HTTP \(opened.head.status): key rejected")
+        case 400 where errorBody.map(Self.isRejectedGoogleKey) == true:
+            return fail(candidate, kind: .authentication, retryAfter: nil, why: "HTTP 400: key rejected")
         default:
             break
         }
@@ -211,6 +224,21 @@ struct UpstreamAttempt {
               let usage = object["usage"] as? [String: Any], let total = usage["total_tokens"] as? Int
         else { return }
         engine.state.recordTokens(total, keyID: key.id)
+    }
+
+    /// The `details` of Google's error envelope.
+    static func googleErrorDetails(_ body: [UInt8]) -> [[String: Any]] {
+        let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any]
+        return (object?["error"] as? [String: Any])?["details"] as? [[String: Any]] ?? []
+    }
+
+    static func isRejectedGoogleKey(_ body: [UInt8]) -> Bool {
+        googleErrorDetails(body).contains { $0["reason"] as? String == "API_KEY_INVALID" }
+    }
+
+    /// `RetryInfo.retryDelay` ("7s", "0.5s") in seconds.
+    static func googleRetryDelay(_ body: [UInt8]) -> TimeInterval? {
+        googleErrorDetails(body).lazy.compactMap { ($0["retryDelay"] as? String).flatMap { TimeInterval($0.dropLast()) } }.first
     }
 
     /// curl's codes for "could not reach or use the proxy" (as opposed to the upstream).

@@ -6,18 +6,6 @@ public enum AnthropicFormat {
     /// Anthropic requires `max_tokens`; this is used when the client gave none.
     public static let defaultMaxTokens = 4096
 
-    public struct TranslationError: Error, Equatable, CustomStringConvertible {
-        public let message: String
-        public let param: String?
-
-        public init(message: String, param: String?) {
-            self.message = message
-            self.param = param
-        }
-
-        public var description: String { message }
-    }
-
     /// An OpenAI `chat.completions` request body as a Messages API request body.
     public static func request(fromChat chat: [String: Any], model: String) throws(TranslationError) -> [String: Any] {
         if let n = chat["n"] as? Int, n != 1 {

@@ -4,7 +4,7 @@ import Foundation
 /// (non-streamed) answer translated both ways. Pure functions over JSON objects.
 public enum OpenAIFormat {
     /// An Anthropic Messages request body as a Chat Completions request body.
-    public static func request(fromMessages body: [String: Any], model: String) throws(AnthropicFormat.TranslationError) -> [String: Any] {
+    public static func request(fromMessages body: [String: Any], model: String) throws(TranslationError) -> [String: Any] {
         var out: [String: Any] = ["model": model]
         if let value = body["max_tokens"] as? Int { out["max_tokens"] = value }
         if let value = body["temperature"] as? Double { out["temperature"] = value }
@@ -122,7 +122,7 @@ public enum OpenAIFormat {
         }
     }
 
-    static func imageURL(_ source: Any?) throws(AnthropicFormat.TranslationError) -> String {
+    static func imageURL(_ source: Any?) throws(TranslationError) -> String {
         let source = source as? [String: Any] ?? [:]
         switch source["type"] as? String {
         case "base64": return "data:\(source["media_type"] as? String ?? "image/png");base64,\(source["data"] as? String ?? "")"

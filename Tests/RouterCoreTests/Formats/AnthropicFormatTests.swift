@@ -58,14 +58,14 @@ import Testing
             {"messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"https://x.test/cat.png"}}]}]}
             """#), model: "m")
         #expect(canonical(url["messages"] ?? "").contains(#""source":{"type":"url","url":"https:\/\/x.test\/cat.png"}"#))
-        #expect(throws: AnthropicFormat.TranslationError.self) {
+        #expect(throws: TranslationError.self) {
             try AnthropicFormat.request(fromChat: json(#"{"n":2,"messages":[]}"#), model: "m")
         }
-        #expect(throws: AnthropicFormat.TranslationError(message: "'temperature' must be at most 1 for Anthropic models",
+        #expect(throws: TranslationError(message: "'temperature' must be at most 1 for Anthropic models",
                                                          param: "temperature")) {
             try AnthropicFormat.request(fromChat: json(#"{"temperature":1.5,"messages":[]}"#), model: "m")
         }
-        #expect(throws: AnthropicFormat.TranslationError.self) {
+        #expect(throws: TranslationError.self) {
             try AnthropicFormat.request(fromChat: json(#"{"messages":[{"role":"user","content":[{"type":"input_audio"}]}]}"#), model: "m")
         }
     }
