@@ -30,7 +30,7 @@ public enum ModelListing {
     }
 
     /// Model ids from a successful answer: OpenAI and Anthropic list `data[].id`, Gemini
-    /// lists `models[].name` as `models/<id>`.
+    /// lists `models[].name` as `models/<id>` with the methods each supports.
     public static func modelIDs(from body: [UInt8], type: ProviderType) -> [String]? {
         guard let json = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any] else { return nil }
         switch type {
@@ -39,7 +39,9 @@ public enum ModelListing {
             return data.compactMap { $0["id"] as? String }
         case .gemini:
             guard let models = json["models"] as? [[String: Any]] else { return nil }
-            return models.compactMap { ($0["name"] as? String).map { $0.hasPrefix("models/") ? String($0.dropFirst(7)) : $0 } }
+            // Only what the gateway can call: models that answer generateContent (not embedders).
+            return models.filter { ($0["supportedGenerationMethods"] as? [String])?.contains("generateContent") ?? true }
+                .compactMap { ($0["name"] as? String).map { $0.hasPrefix("models/") ? String($0.dropFirst(7)) : $0 } }
         }
     }
 

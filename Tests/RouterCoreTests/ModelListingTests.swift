@@ -31,8 +31,12 @@ import Testing
         #expect(ModelListing.modelIDs(from: openai, type: .openai) == ["gpt-4o"])
         let anthropic = Array(#"{"data":[{"type":"model","id":"claude-sonnet-4-5"}],"has_more":false}"#.utf8)
         #expect(ModelListing.modelIDs(from: anthropic, type: .anthropic) == ["claude-sonnet-4-5"])
-        let gemini = Array(#"{"models":[{"name":"models/gemini-2.5-flash"}]}"#.utf8)
-        #expect(ModelListing.modelIDs(from: gemini, type: .gemini) == ["gemini-2.5-flash"])
+        let gemini = Array(#"""
+            {"models":[{"name":"models/gemini-2.5-flash"},
+                       {"name":"models/text-embedding-004","supportedGenerationMethods":["embedContent"]},
+                       {"name":"models/gemini-2.5-pro","supportedGenerationMethods":["generateContent","countTokens"]}]}
+            """#.utf8)
+        #expect(ModelListing.modelIDs(from: gemini, type: .gemini) == ["gemini-2.5-flash", "gemini-2.5-pro"])
         #expect(ModelListing.modelIDs(from: Array("nope".utf8), type: .openai) == nil)
     }
 

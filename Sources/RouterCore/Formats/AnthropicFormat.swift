@@ -86,10 +86,12 @@ public enum AnthropicFormat {
     /// A Messages API answer as an OpenAI `chat.completion`, reporting the model the client asked for.
     public static func chatCompletion(fromMessage message: [String: Any], requestedModel: String, created: Int) -> [String: Any] {
         var text = ""
+        var reasoning = ""
         var toolCalls: [[String: Any]] = []
         for block in message["content"] as? [[String: Any]] ?? [] {
             switch block["type"] as? String {
             case "text": text += block["text"] as? String ?? ""
+            case "thinking": reasoning += block["thinking"] as? String ?? ""
             case "tool_use":
                 toolCalls.append(ToolCallBlocks.openAICall(fromToolUse: block))
             default: break
@@ -98,6 +100,7 @@ public enum AnthropicFormat {
         var assistant: [String: Any] = ["role": "assistant", "content": text.isEmpty && !toolCalls.isEmpty ? NSNull() : text,
                                         "refusal": NSNull()]
         if !toolCalls.isEmpty { assistant["tool_calls"] = toolCalls }
+        if !reasoning.isEmpty { assistant["reasoning_content"] = reasoning }
         let usage = message["usage"] as? [String: Any] ?? [:]
         let input = (usage["input_tokens"] as? Int ?? 0) + (usage["cache_read_input_tokens"] as? Int ?? 0)
             + (usage["cache_creation_input_tokens"] as? Int ?? 0)

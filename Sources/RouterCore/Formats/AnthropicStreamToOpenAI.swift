@@ -48,6 +48,9 @@ public struct AnthropicStreamToOpenAI: Sendable {
             switch delta["type"] as? String {
             case "text_delta":
                 return chunk(delta: ["content": delta["text"] as? String ?? ""])
+            case "thinking_delta":
+                // Extended thinking, as OpenAI-compatible servers (and LiteLLM) name reasoning text.
+                return chunk(delta: ["reasoning_content": delta["thinking"] as? String ?? ""])
             case "input_json_delta":
                 guard let toolIndex = toolIndexes[index] else { return "" }
                 return chunk(delta: ["tool_calls": [["index": toolIndex,

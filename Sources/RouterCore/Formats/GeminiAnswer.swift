@@ -3,11 +3,13 @@ import Foundation
 /// Gemini's `GenerateContentResponse` read back in OpenAI's terms: candidates become choices,
 /// `functionCall` parts tool calls, `usageMetadata` usage, finish reasons mapped.
 extension GeminiFormat {
-    /// One candidate's content: its text (thought summaries left out) and its function calls
-    /// as OpenAI tool calls.
+    /// One candidate's content: its text, its thought summaries and its function calls as
+    /// OpenAI tool calls.
     struct CandidateContent {
         var index: Int
         var text = ""
+        /// Thought summaries (`thought: true` parts), shown as `reasoning_content`.
+        var reasoning = ""
         var toolCalls: [[String: Any]] = []
         var finishReason: String?
 
@@ -21,8 +23,8 @@ extension GeminiFormat {
                         "function": ["name": call["name"] as? String ?? "",
                                      "arguments": JSONText.compact(call["args"] ?? [String: Any]())],
                     ])
-                } else if let value = part["text"] as? String, part["thought"] as? Bool != true {
-                    text += value
+                } else if let value = part["text"] as? String {
+                    if part["thought"] as? Bool == true { reasoning += value } else { text += value }
                 }
             }
             finishReason = candidate["finishReason"] as? String
@@ -38,6 +40,7 @@ extension GeminiFormat {
             var message: [String: Any] = ["role": "assistant", "refusal": NSNull(),
                                           "content": content.text.isEmpty && !content.toolCalls.isEmpty ? NSNull() : content.text]
             if !content.toolCalls.isEmpty { message["tool_calls"] = content.toolCalls }
+            if !content.reasoning.isEmpty { message["reasoning_content"] = content.reasoning }
             return ["index": content.index, "message": message, "logprobs": NSNull(),
                     "finish_reason": finishReason(content.finishReason, calledTools: !content.toolCalls.isEmpty)]
         }

@@ -52,6 +52,7 @@ public struct GeminiStreamToOpenAI: Sendable {
             if open.insert(index).inserted {
                 out += chunk(index: index, delta: ["role": "assistant", "content": ""])
             }
+            if !content.reasoning.isEmpty { out += chunk(index: index, delta: ["reasoning_content": content.reasoning]) }
             if !content.text.isEmpty { out += chunk(index: index, delta: ["content": content.text]) }
             for call in content.toolCalls {
                 let toolIndex = toolCounts[index, default: 0]

@@ -101,4 +101,64 @@ import Testing
         #expect(out.contains("\"type\":\"overloaded_error\""))
         #expect(translator.finish() == "")
     }
+
+    /// Extended thinking (thinking_delta, signature_delta) and two parallel tool_use blocks, as
+    /// Anthropic's streaming reference shows them.
+    @Test func thinkingBecomesReasoningAndParallelToolsKeepTheirIndexes() {
+        let fixture = """
+        event: message_start
+        data: {"type":"message_start","message":{"id":"msg_2","type":"message","role":"assistant","content":[],"model":"claude-sonnet-4-5","stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":30,"cache_read_input_tokens":10,"output_tokens":1}}}
+
+        event: content_block_start
+        data: {"type":"content_block_start","index":0,"content_block":{"type":"thinking","thinking":""}}
+
+        event: content_block_delta
+        data: {"type":"content_block_delta","index":0,"delta":{"type":"thinking_delta","thinking":"Two lookups."}}
+
+        event: content_block_delta
+        data: {"type":"content_block_delta","index":0,"delta":{"type":"signature_delta","signature":"EqQBCgIYAhIM"}}
+
+        event: content_block_stop
+        data: {"type":"content_block_stop","index":0}
+
+        event: content_block_start
+        data: {"type":"content_block_start","index":1,"content_block":{"type":"tool_use","id":"toolu_a","name":"weather","input":{}}}
+
+        event: content_block_delta
+        data: {"type":"content_block_delta","index":1,"delta":{"type":"input_json_delta","partial_json":"{\\"city\\":\\"Paris\\"}"}}
+
+        event: content_block_stop
+        data: {"type":"content_block_stop","index":1}
+
+        event: content_block_start
+        data: {"type":"content_block_start","index":2,"content_block":{"type":"tool_use","id":"toolu_b","name":"time","input":{}}}
+
+        event: content_block_delta
+        data: {"type":"content_block_delta","index":2,"delta":{"type":"input_json_delta","partial_json":"{}"}}
+
+        event: content_block_stop
+        data: {"type":"content_block_stop","index":2}
+
+        event: message_delta
+        data: {"type":"message_delta","delta":{"stop_reason":"tool_use","stop_sequence":null},"usage":{"output_tokens":40}}
+
+        event: message_stop
+        data: {"type":"message_stop"}
+
+
+        """
+        var parser = SSEParser()
+        var translator = AnthropicStreamToOpenAI(requestedModel: "m", includeUsage: true, created: 1)
+        var out = parser.feed(Array(fixture.utf8)).map { translator.translate($0) }.joined()
+        out += translator.finish()
+        let all = chunks(out)
+        let deltas = all.compactMap { (($0["choices"] as? [[String: Any]])?.first?["delta"]) as? [String: Any] }
+        #expect(deltas.compactMap { $0["reasoning_content"] as? String }.joined() == "Two lookups.")
+        #expect(!out.contains("EqQBCgIYAhIM"))
+        let calls = deltas.compactMap { ($0["tool_calls"] as? [[String: Any]])?.first }
+        #expect(calls.compactMap { $0["id"] as? String } == ["toolu_a", "toolu_b"])
+        #expect(calls.map { $0["index"] as? Int } == [0, 0, 1, 1])
+        #expect((all.last?["usage"] as? [String: Any])?["prompt_tokens"] as? Int == 40)
+        #expect(out.hasSuffix("data: [DONE]\n\n"))
+    }
 }

@@ -130,6 +130,7 @@ import Testing
         let choice = (completion["choices"] as? [[String: Any]])?.first ?? [:]
         let message = choice["message"] as? [String: Any] ?? [:]
         #expect(message["content"] as? String == "Let me check.")
+        #expect(message["reasoning_content"] as? String == "Thinking about it")
         #expect(choice["finish_reason"] as? String == "tool_calls")
         let call = (message["tool_calls"] as? [[String: Any]])?.first ?? [:]
         #expect(ToolCallID.signature(in: call["id"] as? String ?? "") == "c2lnbmF0dXJl")

@@ -39,6 +39,7 @@ import Testing
         let deltas = chunks.compactMap { ($0["choices"] as? [[String: Any]])?.first?["delta"] as? [String: Any] }
         #expect(deltas.first.map(canonical) == #"{"content":"","role":"assistant"}"#)
         #expect(deltas.compactMap { $0["content"] as? String }.joined() == "Let me check.")
+        #expect(deltas.compactMap { $0["reasoning_content"] as? String } == ["Thinking…"])
         let calls = deltas.flatMap { $0["tool_calls"] as? [[String: Any]] ?? [] }
         #expect(calls.map { $0["index"] as? Int } == [0, 1])
         #expect(calls.map { ($0["function"] as? [String: Any])?["arguments"] as? String } == [#"{"city":"Paris"}"#, "{}"])

@@ -87,6 +87,37 @@ import Testing
         #expect(((objects[9]["usage"] as? [String: Any])?["output_tokens"]) as? Int == 4)
     }
 
+    /// Two tool calls streamed in parallel (OpenAI interleaves them by `index`), then an error
+    /// chunk from the upstream: each call gets its own block; the error closes the stream.
+    @Test func parallelToolCallsAndAnUpstreamErrorChunk() {
+        let chunks = [
+            #"{"id":"c2","choices":[{"index":0,"delta":{"role":"assistant","content":null,"tool_calls":[{"index":0,"id":"call_a","type":"function","function":{"name":"weather","arguments":""}}]},"finish_reason":null}]}"#,
+            #"{"id":"c2","choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":"{\"city\":\"Paris\"}"}}]},"finish_reason":null}]}"#,
+            #"{"id":"c2","choices":[{"index":0,"delta":{"tool_calls":[{"index":1,"id":"call_b","type":"function","function":{"name":"time","arguments":"{}"}}]},"finish_reason":null}]}"#,
+            #"{"id":"c2","choices":[{"index":0,"delta":{},"finish_reason":"tool_calls"}]}"#,
+        ]
+        var machine = OpenAIStreamToAnthropic(requestedModel: "m")
+        var out = chunks.map { machine.translate(.init(name: nil, data: $0)) }.joined()
+        out += machine.translate(.init(name: nil, data: "[DONE]"))
+        var parser = SSEParser()
+        let events = parser.feed(Array(out.utf8))
+        #expect(events.map { $0.name ?? "" } == [
+            "message_start", "ping", "content_block_start", "content_block_delta", "content_block_stop",
+            "content_block_start", "content_block_delta", "content_block_stop", "message_delta", "message_stop",
+        ])
+        let starts = events.map { json($0.data) }.compactMap { $0["content_block"] as? [String: Any] }
+        #expect(starts.compactMap { $0["id"] as? String } == ["call_a", "call_b"])
+
+        var failing = OpenAIStreamToAnthropic(requestedModel: "m")
+        var cut = failing.translate(.init(name: nil, data: #"{"id":"c3","choices":[{"index":0,"delta":{"content":"Hi"}}]}"#))
+        cut += failing.translate(.init(name: nil, data: #"{"error":{"message":"The server had an error","type":"server_error"}}"#))
+        cut += failing.finish()
+        var again = SSEParser()
+        let names = again.feed(Array(cut.utf8)).map { $0.name ?? "" }
+        #expect(names == ["message_start", "ping", "content_block_start", "content_block_delta", "content_block_stop", "error"])
+        #expect(cut.contains("The server had an error"))
+    }
+
     @Test func cutStreamClosesTheBlockThenErrors() {
         var machine = OpenAIStreamToAnthropic(requestedModel: "m")
         var out = machine.translate(.init(name: nil, data: #"{"id":"c","choices":[{"index":0,"delta":{"content":"Hi"}}]}"#))
