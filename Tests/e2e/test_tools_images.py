@@ -1,4 +1,5 @@
-"""Tool-call round trips and image input, with both official SDKs, against each provider type."""
+"""Text, streams, tool-call round trips, image input and upstream errors, with both official SDKs,
+against each provider type."""
 import json
 
 import anthropic
@@ -38,6 +39,25 @@ def gateway(server):
         for process, _ in fakes:
             process.terminate()
             process.wait(timeout=10)
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_text_plain_and_with_each_sdks_stream_helper(gateway, model):
+    openai_client, anthropic_client = gateway
+    expected = "Hello from upstream: hi there"
+    messages = [{"role": "user", "content": "hi there"}]
+    plain = openai_client.chat.completions.create(model=model, messages=messages)
+    assert (plain.choices[0].message.content, plain.choices[0].finish_reason, plain.model) == (expected, "stop", model)
+    with openai_client.chat.completions.stream(model=model, messages=messages) as stream:
+        final = stream.get_final_completion()
+    assert (final.choices[0].message.content, final.choices[0].finish_reason) == (expected, "stop")
+    message = anthropic_client.messages.create(model=model, max_tokens=64, messages=messages)
+    assert (message.content[0].text, message.stop_reason, message.model) == (expected, "end_turn", model)
+    with anthropic_client.messages.stream(model=model, max_tokens=64, messages=messages) as stream:
+        text = "".join(stream.text_stream)
+        final_message = stream.get_final_message()
+    assert (text, final_message.stop_reason) == (expected, "end_turn")
+    assert final_message.usage.output_tokens > 0
 
 
 @pytest.mark.parametrize("model", MODELS)
