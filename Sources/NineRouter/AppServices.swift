@@ -1,6 +1,7 @@
 import Curl
 import Foundation
 import Logging
+import RouterCore
 
 /// Everything the server keeps for its lifetime, opened once at start-up from DATA_DIR.
 public struct AppServices: Sendable {
@@ -11,6 +12,9 @@ public struct AppServices: Sendable {
     let authenticator: AdminAuthenticator
     public let agent: CurlAgent
     let routing = RoutingState()
+    let recorder = CallRecorder()
+    /// Stores call records and totals; runs as a service beside the HTTP server.
+    public let logWriter: LogWriter
 
     /// Opens the store (migrating it), loads the encryption key and the first snapshot.
     public init(config: ServerConfig) throws {
@@ -19,11 +23,24 @@ public struct AppServices: Sendable {
         database = try AppDatabase(directory: config.dataDirectory)
         let secrets = try config.encryptionKey.map(SecretBox.init(configuredKey:))
             ?? SecretBox.loadOrCreate(directory: config.dataDirectory)
-        repositories = Repositories(database: database, secrets: secrets)
+        repositories = Repositories(database: database, secrets: secrets, defaultMaxRecords: config.observabilityMaxRecords)
         snapshots = try SnapshotStore(repositories: repositories)
         authenticator = AdminAuthenticator(repository: repositories.admin, sessionTTL: config.sessionTTL,
                                            dataDirectory: config.dataDirectory)
         agent = CurlAgent()
+        var accessLog = Logger(label: "ninerouter.access")
+        accessLog.logLevel = config.logLevel
+        logWriter = LogWriter(recorder: recorder, database: database, snapshots: snapshots, accessLog: accessLog)
+        try primeBudgets()
+    }
+
+    /// What each key with a budget has spent in its current period, from the stored totals.
+    func primeBudgets(now: Date = Date()) throws {
+        for key in snapshots.current.keysByHash.values {
+            guard key.budgetUSD != nil, let period = key.budgetPeriod else { continue }
+            recorder.spend.prime(keyID: key.id, period: period,
+                                 spent: try repositories.usage.spend(keyID: key.id, since: period.start(containing: now)), now: now)
+        }
     }
 
     /// Sets up the admin password on first start (see `AdminAuthenticator.ensurePassword`).

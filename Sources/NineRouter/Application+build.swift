@@ -15,6 +15,7 @@ public func buildApplication(config: ServerConfig, logger: Logger) throws -> som
     return Application(
         router: router,
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: "NineRouter"),
+        services: [services.logWriter],
         onServerRunning: { channel in
             logger.notice("NineRouter \(NineRouterVersion.current) listening on \(channel.localAddress?.description ?? "?"), data in \(config.dataDirectory)")
         },
@@ -47,16 +48,22 @@ public func buildRouter(services: AppServices) -> Router<AppRequestContext> {
     sessions.registerLogin(on: api)
     let admin = api.group().add(middleware: AdminSessionMiddleware(authenticator: services.authenticator))
     sessions.register(on: admin)
-    ProvidersController(repositories: repositories, snapshots: snapshots, probe: probe, routing: services.routing)
-        .register(on: admin)
-    KeysController(repositories: repositories, snapshots: snapshots, routing: services.routing).register(on: admin)
+    ProvidersController(repositories: repositories, snapshots: snapshots, probe: probe, routing: services.routing,
+                        writer: services.logWriter).register(on: admin)
+    KeysController(repositories: repositories, snapshots: snapshots, routing: services.routing, recorder: services.recorder,
+                   writer: services.logWriter).register(on: admin)
     AliasesController(repositories: repositories, snapshots: snapshots).register(on: admin)
     ProxyPoolsController(repositories: repositories, snapshots: snapshots, probe: probe, routing: services.routing)
         .register(on: admin)
     SettingsController(repositories: repositories, snapshots: snapshots).register(on: admin)
 
+    ObservabilityController(repositories: repositories, snapshots: snapshots, writer: services.logWriter).register(on: admin)
+    PricesController(repositories: repositories, snapshots: snapshots).register(on: admin)
+    MetricsRoute(services: services).register(on: router)
+
     V1Routes(engine: ProxyEngine(snapshots: snapshots, state: services.routing, agent: services.agent,
-                                 limits: services.config.proxyLimits)).register(on: router)
+                                 limits: services.config.proxyLimits, recorder: services.recorder,
+                                 clientAddress: ClientAddress(trustProxy: services.config.trustProxy))).register(on: router)
     routeTable.load(router.routes.map { (path: $0.path.description, method: $0.method.rawValue) })
     return router
 }

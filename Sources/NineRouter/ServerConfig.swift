@@ -14,6 +14,10 @@ public struct ServerConfig: Sendable {
     public var cookieSecure = false
     public var trustProxy = false
     public var encryptionKey: String?
+    /// Default for the `observability_max_records` setting until an admin saves one.
+    public var observabilityMaxRecords = 1000
+    /// When set, `GET /metrics` wants `Authorization: Bearer <token>`.
+    public var metricsToken: String?
     var proxyLimits = ProxyLimits()
 
     public init() {}
@@ -41,6 +45,13 @@ public struct ServerConfig: Sendable {
         if let value = env["COOKIE_SECURE"] { config.cookieSecure = try parseBool(value, name: "COOKIE_SECURE") }
         if let value = env["TRUST_PROXY"] { config.trustProxy = try parseBool(value, name: "TRUST_PROXY") }
         if let value = env["ENCRYPTION_KEY"], !value.isEmpty { config.encryptionKey = value }
+        if let value = env["OBSERVABILITY_MAX_RECORDS"], !value.isEmpty {
+            guard let count = Int(value), (10...1_000_000).contains(count) else {
+                throw ConfigError.invalid(name: "OBSERVABILITY_MAX_RECORDS", value: value, expected: "a number, 10-1000000")
+            }
+            config.observabilityMaxRecords = count
+        }
+        if let value = env["METRICS_TOKEN"], !value.isEmpty { config.metricsToken = value }
         if let value = env["MAX_REQUEST_BODY_MB"], !value.isEmpty {
             guard let megabytes = Int(value), (1...1024).contains(megabytes) else {
                 throw ConfigError.invalid(name: "MAX_REQUEST_BODY_MB", value: value, expected: "a number of megabytes, 1-1024")

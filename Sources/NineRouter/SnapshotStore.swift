@@ -29,18 +29,24 @@ struct Repositories: Sendable {
     let proxyPools: ProxyPoolRepository
     let settings: SettingsRepository
     let admin: AdminRepository
+    let prices: PriceRepository
+    let callLog: CallLogRepository
+    let usage: UsageRepository
 
-    init(database: AppDatabase, secrets: SecretBox) {
+    init(database: AppDatabase, secrets: SecretBox, defaultMaxRecords: Int = 1000) {
         providers = ProviderRepository(database: database, secrets: secrets)
         keys = AppKeyRepository(database: database)
         aliases = AliasRepository(database: database)
         proxyPools = ProxyPoolRepository(database: database, secrets: secrets)
-        settings = SettingsRepository(database: database)
+        settings = SettingsRepository(database: database, defaultMaxRecords: defaultMaxRecords)
         admin = AdminRepository(database: database)
+        prices = PriceRepository(database: database)
+        callLog = CallLogRepository(database: database)
+        usage = UsageRepository(database: database)
     }
 
     func loadSnapshot() throws -> ConfigSnapshot {
         ConfigSnapshot(providers: try providers.all(), keys: try keys.all(), aliases: try aliases.all(),
-                       proxyPools: try proxyPools.all(), settings: try settings.load())
+                       proxyPools: try proxyPools.all(), settings: try settings.load(), prices: try prices.all())
     }
 }

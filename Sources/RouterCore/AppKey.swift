@@ -15,11 +15,14 @@ public struct AppKey: Sendable, Equatable {
     public var lastUsedAt: Date?
     public var createdAt: Date
     public var updatedAt: Date
+    /// Spending limit in USD per `budgetPeriod`; nil for none.
+    public var budgetUSD: Double?
+    public var budgetPeriod: BudgetPeriod?
 
     public init(
         id: Int64, name: String, keyHash: String, keyPrefix: String, allowedModels: [String]?,
         rpmLimit: Int?, tpmLimit: Int?, expiresAt: Date?, enabled: Bool, lastUsedAt: Date?,
-        createdAt: Date, updatedAt: Date
+        createdAt: Date, updatedAt: Date, budgetUSD: Double? = nil, budgetPeriod: BudgetPeriod? = nil
     ) {
         self.id = id
         self.name = name
@@ -33,6 +36,8 @@ public struct AppKey: Sendable, Equatable {
         self.lastUsedAt = lastUsedAt
         self.createdAt = createdAt
         self.updatedAt = updatedAt
+        self.budgetUSD = budgetUSD
+        self.budgetPeriod = budgetPeriod
     }
 
     /// Whether a call made at `now` may use this key at all.

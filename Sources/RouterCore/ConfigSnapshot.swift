@@ -7,15 +7,18 @@ public struct ConfigSnapshot: Sendable {
     public var aliases: [String: ModelAlias]
     public var proxyPools: [Int64: ProxyPool]
     public var settings: RouterSettings
+    /// List prices by model name, for the cost of each call.
+    public var prices: [String: ModelPrice]
 
     public init(
         providers: [ProviderConnection] = [], keys: [AppKey] = [], aliases: [ModelAlias] = [],
-        proxyPools: [ProxyPool] = [], settings: RouterSettings = RouterSettings()
+        proxyPools: [ProxyPool] = [], settings: RouterSettings = RouterSettings(), prices: [ModelPrice] = []
     ) {
         self.providers = providers.sorted { ($0.priority, $0.id) < ($1.priority, $1.id) }
         self.keysByHash = Dictionary(keys.map { ($0.keyHash, $0) }, uniquingKeysWith: { first, _ in first })
         self.aliases = Dictionary(aliases.map { ($0.alias, $0) }, uniquingKeysWith: { first, _ in first })
         self.proxyPools = Dictionary(proxyPools.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         self.settings = settings
+        self.prices = Dictionary(prices.map { ($0.model, $0) }, uniquingKeysWith: { first, _ in first })
     }
 }

@@ -71,6 +71,22 @@ struct JSONFields {
         }
     }
 
+    /// A number (integer or decimal) that is finite and not negative, as prices and budgets are.
+    func amount(_ key: String, nullable: Bool = false) throws -> Double? {
+        let value: Double
+        switch values[key] {
+        case nil: return nil
+        case .null where nullable: return nil
+        case .int(let i): value = Double(i)
+        case .double(let d): value = d
+        default: throw AdminError.wrongType(key, expected: nullable ? "a number or null" : "a number")
+        }
+        guard value.isFinite, value >= 0, value <= 1e9 else {
+            throw AdminError.invalid(key, "'\(key)' must be a number from 0 to 1000000000")
+        }
+        return value
+    }
+
     func id(_ key: String, nullable: Bool = false) throws -> Int64? {
         switch values[key] {
         case nil: return nil

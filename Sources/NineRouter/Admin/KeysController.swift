@@ -8,13 +8,17 @@ struct KeysController {
     let repositories: Repositories
     let snapshots: SnapshotStore
     let routing: RoutingState
+    let recorder: CallRecorder
+    let writer: LogWriter
 
-    static let createFields: Set<String> = ["name", "allowed_models", "rpm_limit", "tpm_limit", "expires_at"]
+    static let createFields: Set<String> = ["name", "allowed_models", "rpm_limit", "tpm_limit", "expires_at", "budget_usd",
+                                            "budget_period"]
     static let patchFields = createFields.union(["enabled"])
 
     func register(on group: RouterGroup<AppRequestContext>) {
         group.get("keys") { _, _ in
-            JSONOutput.response(["data": try repositories.keys.all().map(view)])
+            let usage = try await repositories.usage.allTime(.key, writer: writer)
+            return JSONOutput.response(["data": try repositories.keys.all().map { view($0, usage: usage[String($0.id)]) }])
         }
         group.post("keys") { request, _ in
             let body = try await JSONFields.read(request)
@@ -27,10 +31,14 @@ struct KeysController {
             try apply(body, to: &key, creating: true, now: now)
             let stored = try repositories.keys.insert(key)
             try snapshots.reload()
-            return JSONOutput.response(AppKeyView(stored, lastUsed: nil, secret: secret), status: .created)
+            try primeBudget(stored)
+            return JSONOutput.response(AppKeyView(stored, lastUsed: nil, spent: recorder.spend.spent(stored), usage: nil,
+                                                  secret: secret), status: .created)
         }
         group.get("keys/:id") { _, context in
-            JSONOutput.response(view(try find(context)))
+            let key = try find(context)
+            let usage = try await repositories.usage.allTime(.key, writer: writer)
+            return JSONOutput.response(view(key, usage: usage[String(key.id)]))
         }
         group.patch("keys/:id") { request, context in
             var key = try find(context)
@@ -42,7 +50,10 @@ struct KeysController {
             key.updatedAt = now
             try repositories.keys.update(key)
             try snapshots.reload()
-            return JSONOutput.response(view(key))
+            await writer.flush()
+            try primeBudget(key)
+            let usage = try await repositories.usage.allTime(.key, writer: writer)
+            return JSONOutput.response(view(key, usage: usage[String(key.id)]))
         }
         group.delete("keys/:id") { _, context in
             guard try repositories.keys.delete(id: try AdminResource.id(context)) else { throw AdminError.notFound("app key") }
@@ -51,8 +62,16 @@ struct KeysController {
         }
     }
 
-    private func view(_ key: AppKey) -> AppKeyView {
-        AppKeyView(key, lastUsed: [key.lastUsedAt, routing.lastUsed(keyID: key.id)].compactMap { $0 }.max())
+    private func view(_ key: AppKey, usage: UsageRepository.Totals?) -> AppKeyView {
+        AppKeyView(key, lastUsed: [key.lastUsedAt, routing.lastUsed(keyID: key.id)].compactMap { $0 }.max(),
+                   spent: recorder.spend.spent(key), usage: usage)
+    }
+
+    /// A key with a budget starts from what it already spent in the current period.
+    private func primeBudget(_ key: AppKey, now: Date = Date()) throws {
+        guard key.budgetUSD != nil, let period = key.budgetPeriod else { return }
+        recorder.spend.prime(keyID: key.id, period: period,
+                             spent: try repositories.usage.spend(keyID: key.id, since: period.start(containing: now)), now: now)
     }
 
     private func find(_ context: AppRequestContext) throws -> AppKey {
@@ -70,6 +89,12 @@ struct KeysController {
         if body.has("tpm_limit") {
             key.tpmLimit = try Validate.range(try body.int("tpm_limit", nullable: true), "tpm_limit", 1...1_000_000_000)
         }
+        if body.has("budget_usd") { key.budgetUSD = try body.amount("budget_usd", nullable: true) }
+        if body.has("budget_period") {
+            key.budgetPeriod = try Validate.enumValue(try body.string("budget_period", nullable: true), "budget_period",
+                                                      as: BudgetPeriod.self)
+        }
+        if key.budgetUSD != nil, key.budgetPeriod == nil { key.budgetPeriod = .monthly }
         if body.has("expires_at") {
             let expiry = try body.date("expires_at", nullable: true)
             if let expiry, expiry <= now { throw AdminError.invalid("expires_at", "'expires_at' must be in the future") }
@@ -89,11 +114,16 @@ struct AppKeyView: Encodable {
     let expires_at: Nullable<Date>
     let enabled: Bool
     let last_used_at: Nullable<Date>
+    let budget_usd: Nullable<Double>
+    let budget_period: Nullable<String>
+    /// Spent in the current budget period (0 without a budget).
+    let spend_usd: Double
+    let usage: UsageView
     let created_at: Date
     let updated_at: Date
     let key: String?
 
-    init(_ k: AppKey, lastUsed: Date?, secret: String? = nil) {
+    init(_ k: AppKey, lastUsed: Date?, spent: Double, usage totals: UsageRepository.Totals?, secret: String? = nil) {
         id = k.id
         name = k.name
         key_prefix = k.keyPrefix
@@ -103,6 +133,10 @@ struct AppKeyView: Encodable {
         expires_at = Nullable(k.expiresAt)
         enabled = k.enabled
         last_used_at = Nullable(lastUsed)
+        budget_usd = Nullable(k.budgetUSD)
+        budget_period = Nullable(k.budgetUSD == nil ? nil : k.budgetPeriod?.rawValue)
+        spend_usd = Figures.round(spent, places: 6)
+        usage = UsageView(totals, lastUsed: lastUsed)
         created_at = k.createdAt
         updated_at = k.updatedAt
         key = secret

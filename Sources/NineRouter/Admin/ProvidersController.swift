@@ -9,13 +9,15 @@ struct ProvidersController {
     let snapshots: SnapshotStore
     let probe: UpstreamProbe
     let routing: RoutingState
+    let writer: LogWriter
 
     static let fields: Set<String> = ["name", "type", "base_url", "api_key", "models", "enabled", "priority", "weight",
                                       "proxy_pool_id", "headers"]
 
     func register(on group: RouterGroup<AppRequestContext>) {
         group.get("providers") { _, _ in
-            JSONOutput.response(["data": try repositories.providers.all().map(view)])
+            let usage = try await repositories.usage.allTime(.provider, writer: writer)
+            return JSONOutput.response(["data": try repositories.providers.all().map { view($0, usage: usage[$0.name]) }])
         }
         group.post("providers") { request, _ in
             let body = try await JSONFields.read(request)
@@ -29,7 +31,9 @@ struct ProvidersController {
             return JSONOutput.response(view(stored), status: .created)
         }
         group.get("providers/:id") { _, context in
-            JSONOutput.response(view(try find(context)))
+            let provider = try find(context)
+            let usage = try await repositories.usage.allTime(.provider, writer: writer)
+            return JSONOutput.response(view(provider, usage: usage[provider.name]))
         }
         group.patch("providers/:id") { request, context in
             var provider = try find(context)
@@ -54,8 +58,8 @@ struct ProvidersController {
         }
     }
 
-    private func view(_ provider: ProviderConnection) -> ProviderView {
-        ProviderView(provider, status: routing.status(of: provider.id))
+    private func view(_ provider: ProviderConnection, usage: UsageRepository.Totals? = nil) -> ProviderView {
+        ProviderView(provider, status: routing.status(of: provider.id), usage: usage)
     }
 
     private func find(_ context: AppRequestContext) throws -> ProviderConnection {
@@ -117,6 +121,7 @@ struct ProviderView: Encodable {
     let proxy_pool_id: Nullable<Int64>
     let headers: [String: String]
     let status: Status
+    let usage: UsageView
     let created_at: Date
     let updated_at: Date
 
@@ -128,7 +133,7 @@ struct ProviderView: Encodable {
         let last_error_at: Nullable<Date>
     }
 
-    init(_ p: ProviderConnection, status live: RoutingState.ProviderStatus) {
+    init(_ p: ProviderConnection, status live: RoutingState.ProviderStatus, usage totals: UsageRepository.Totals?) {
         id = p.id
         name = p.name
         type = p.type.rawValue
@@ -143,6 +148,7 @@ struct ProviderView: Encodable {
         headers = ExtraHeaders.masked(p.headers)
         status = Status(in_flight: live.inflight, cooling_until: Nullable(live.coolingUntil),
                         last_error: Nullable(live.lastError), last_error_at: Nullable(live.lastErrorAt))
+        usage = UsageView(totals)
         created_at = p.createdAt
         updated_at = p.updatedAt
     }

@@ -12,6 +12,8 @@ struct ClientRequest: Sendable {
     let stream: Bool
     /// `stream_options.include_usage` of an OpenAI request.
     let includeUsage: Bool
+    /// Whether the body has `stream_options` at all.
+    let hasStreamOptions: Bool
     let requestID: String
     let forwardedHeaders: [(name: String, value: String)]
 
@@ -64,17 +66,30 @@ struct ClientRequest: Sendable {
         }
         let stream = peek.stream ?? false
         return ClientRequest(appKey: appKey, body: body, model: model, stream: stream,
-                             includeUsage: peek.stream_options?.include_usage ?? false, requestID: requestID,
+                             includeUsage: peek.stream_options?.include_usage ?? false,
+                             hasStreamOptions: peek.stream_options != nil, requestID: requestID,
                              forwardedHeaders: HeaderPolicy.forwardable(request.headers))
     }
 
     /// The body for one candidate: untouched when the model name is unchanged, else with
-    /// `model` replaced (an alias or a `provider/` prefix).
-    func body(for upstreamModel: String) -> [UInt8] {
-        guard upstreamModel != model,
-              var object = try? JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any]
-        else { return Array(body.readableBytesView) }
+    /// `model` replaced (an alias or a `provider/` prefix). With `addingStreamUsage` an
+    /// OpenAI stream also asks for its usage chunk (`stream_options.include_usage`).
+    func body(for upstreamModel: String, addingStreamUsage: Bool = false) -> [UInt8] {
+        let rename = upstreamModel != model
+        guard rename || addingStreamUsage else { return Array(body.readableBytesView) }
+        if !rename, !hasStreamOptions, body.readableBytesView.first == UInt8(ascii: "{") {
+            // The common case needs no re-encoding: the field goes in front of the others.
+            return Array(#"{"stream_options":{"include_usage":true},"#.utf8) + body.readableBytesView.dropFirst()
+        }
+        guard var object = try? JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any] else {
+            return Array(body.readableBytesView)
+        }
         object["model"] = upstreamModel
+        if addingStreamUsage {
+            var options = object["stream_options"] as? [String: Any] ?? [:]
+            options["include_usage"] = true
+            object["stream_options"] = options
+        }
         return (try? JSONSerialization.data(withJSONObject: object)).map { Array($0) } ?? Array(body.readableBytesView)
     }
 }

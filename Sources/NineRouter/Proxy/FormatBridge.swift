@@ -34,9 +34,9 @@ enum FormatBridge: Sendable, Equatable {
         }
     }
 
-    /// The request body for the provider.
-    func requestBody(_ call: ClientRequest, upstreamModel: String) throws(GatewayError) -> [UInt8] {
-        if self == .passThrough { return call.body(for: upstreamModel) }
+    /// The request body for the provider; `addingStreamUsage` asks an OpenAI stream for usage.
+    func requestBody(_ call: ClientRequest, upstreamModel: String, addingStreamUsage: Bool = false) throws(GatewayError) -> [UInt8] {
+        if self == .passThrough { return call.body(for: upstreamModel, addingStreamUsage: addingStreamUsage) }
         guard let object = try? JSONSerialization.jsonObject(with: Data(call.body.readableBytesView)) as? [String: Any] else {
             throw GatewayError.invalidRequest("The body must be a JSON object.", code: "invalid_json")
         }

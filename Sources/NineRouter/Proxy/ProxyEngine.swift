@@ -12,32 +12,51 @@ struct ProxyEngine: Sendable {
     let state: RoutingState
     let agent: CurlAgent
     let limits: ProxyLimits
+    let recorder: CallRecorder
+    let clientAddress: ClientAddress
 
     func handle(_ request: Request, context: AppRequestContext, endpoint: V1Endpoint) async -> Response {
         let requestID = Self.makeRequestID()
+        let snapshot = snapshots.current
+        let trace = CallTrace(requestID: requestID, endpoint: endpoint, client: clientAddress.of(request, context: context),
+                              recorder: recorder, snapshot: snapshot, routing: state)
         do {
-            let snapshot = snapshots.current
             let key = try ClientRequest.authenticate(request, snapshot: snapshot)
+            trace.identify(key: key)
             let call = try await ClientRequest.read(request, appKey: key, limits: limits, requestID: requestID)
+            trace.asked(model: call.model, stream: call.stream)
             if call.stream && !endpoint.supportsStreaming {
                 throw GatewayError.invalidRequest("'stream' is not supported on \(endpoint.rawValue)", param: "stream")
             }
             try Self.checkAllowed(call.model, key: key)
+            try checkBudget(key)
             let rateHeaders = try admit(key)
             let resolution = try resolve(call.model, key: key, snapshot: snapshot, endpoint: endpoint, streaming: call.stream)
             let plan = state.plan(resolution, requested: call.model)
-            var response = try await UpstreamAttempt(engine: self, call: call, endpoint: endpoint, snapshot: snapshot)
+            var response = try await UpstreamAttempt(engine: self, call: call, endpoint: endpoint, snapshot: snapshot, trace: trace)
                 .run(plan: plan, resolution: resolution)
             response.headers.append(contentsOf: rateHeaders)
             return response
         } catch let error as GatewayError {
+            trace.finish(status: Int(error.status.code), error: error.message)
             return error.response(requestID: requestID, format: endpoint.clientFormat)
         } catch {
             context.logger.error("unexpected /v1 failure: \(String(reflecting: type(of: error)))")
+            trace.finish(status: 500, error: "internal error")
             return GatewayError(status: .internalServerError, type: "server_error", code: "internal_error",
                                 message: "Internal error in the gateway; see its log.")
                 .response(requestID: requestID, format: endpoint.clientFormat)
         }
+    }
+
+    /// A key over its budget for the period gets 429 until the period ends (or the budget grows).
+    func checkBudget(_ key: AppKey?, now: Date = Date()) throws(GatewayError) {
+        guard let key, let budget = key.budgetUSD, let period = key.budgetPeriod else { return }
+        let spent = recorder.spend.spent(key, now: now)
+        guard spent >= budget else { return }
+        let resets = period.nextStart(after: now).map { " It resets at \(Timestamp.format($0))." } ?? ""
+        throw GatewayError(status: .tooManyRequests, type: "insufficient_quota", code: "budget_exceeded",
+                           message: String(format: "This API key has used its %@ budget of $%.2f (spent $%.4f).", period.rawValue == "total" ? "total" : period.rawValue, budget, spent) + resets)
     }
 
     static func checkAllowed(_ model: String, key: AppKey?) throws(GatewayError) {

@@ -13,8 +13,9 @@ struct UpstreamAttempt {
     let call: ClientRequest
     let endpoint: V1Endpoint
     let snapshot: ConfigSnapshot
+    let trace: CallTrace
 
-    private enum Outcome {
+    enum Outcome {
         case answered(Response)
         case failed(String)
         /// No proxy of a strict pool could be reached.
@@ -52,23 +53,31 @@ struct UpstreamAttempt {
         let state = engine.state
         let token = InflightToken(state: state, key: candidate.key)
         let provider = candidate.provider
+        let began = trace.elapsedMs
         let bridge = FormatBridge.between(endpoint, provider.type, streaming: call.stream) ?? .passThrough
+        // Usage for the record: an OpenAI stream is asked for its usage chunk even when the app was not.
+        let addUsage = bridge == .passThrough && provider.type == .openai && call.stream && !call.includeUsage
+            && (endpoint == .chatCompletions || endpoint == .completions)
         let body: [UInt8]
         do {
-            body = try bridge.requestBody(call, upstreamModel: candidate.upstreamModel)
+            body = try bridge.requestBody(call, upstreamModel: candidate.upstreamModel, addingStreamUsage: addUsage)
         } catch {
+            trace.finish(status: Int(error.status.code), error: error.message)
             return .answered(error.response(requestID: call.requestID, format: endpoint.clientFormat))
         }
         var request = UpstreamRequest(
             method: "POST", url: provider.baseURL
                 + (bridge.upstreamPath(model: candidate.upstreamModel, streaming: call.stream) ?? endpoint.upstreamPath),
             headers: upstreamHeaders(for: provider), body: body, timeouts: engine.timeouts())
+        let failed = Failure(attempt: self, candidate: candidate, began: began)
 
         let pool = provider.proxyPoolID.flatMap { snapshot.proxyPools[$0] }
         var routes: [ProxyURL?] = pool.map { state.proxyOrder(for: $0).map(Optional.some) } ?? [nil]
         if let pool, !pool.strict { routes.append(nil) }
         if let pool, routes.isEmpty {
-            return .proxiesDown("proxy pool '\(pool.name)' has no proxies and is strict")
+            let why = "proxy pool '\(pool.name)' has no proxies and is strict"
+            trace.attempt(provider, model: candidate.upstreamModel, status: nil, error: why, startedAt: began)
+            return .proxiesDown(why)
         }
 
         var opened: Opened?
@@ -79,20 +88,22 @@ struct UpstreamAttempt {
                     ? .stream(try await engine.agent.stream(request))
                     : .whole(try await engine.agent.perform(request, limit: engine.limits.maxResponseBodyBytes))
                 if let proxy, let pool { state.proxySucceeded(proxy, in: pool) }
+                trace.through(proxy: proxy)
                 break
             } catch let error as CurlError {
                 if let proxy, let pool, Self.isProxyFailure(error) {
                     state.proxyFailed(proxy, in: pool, message: Redact.secrets(in: error.description, secrets: [proxy.urlWithCredentials]))
                     continue
                 }
-                return fail(candidate, kind: .transient, retryAfter: nil, why: Self.describe(error))
+                return failed(.transient, why: Self.describe(error))
             } catch {
-                return fail(candidate, kind: .transient, retryAfter: nil, why: "upstream error")
+                return failed(.transient, why: "upstream error")
             }
         }
         guard var opened else {
-            let name = pool?.name ?? "?"
-            return .proxiesDown("no working proxy in pool '\(name)'")
+            let why = "no working proxy in pool '\(pool?.name ?? "?")'"
+            trace.attempt(provider, model: candidate.upstreamModel, status: nil, error: why, startedAt: began)
+            return .proxiesDown(why)
         }
         if provider.type == .gemini, [400, 429].contains(opened.head.status), case .stream(let upstream) = opened {
             // Google puts what matters in the small error body: a wrong API key is a 400 with reason
@@ -100,106 +111,48 @@ struct UpstreamAttempt {
             do {
                 opened = .whole(try await upstream.collect(limit: engine.limits.maxResponseBodyBytes))
             } catch {
-                return fail(candidate, kind: .transient, retryAfter: nil, why: Self.describe(error))
+                return failed(.transient, why: Self.describe(error))
             }
         }
         let errorBody: [UInt8]? = if case .whole(let response) = opened, provider.type == .gemini { response.body } else { nil }
-        switch opened.head.status {
+        let status = opened.head.status
+        switch status {
         case 408, 429, 500...599:
             let retryAfter = Self.retryAfter(opened.head) ?? errorBody.flatMap(Self.googleRetryDelay)
-            return fail(candidate, kind: .transient, retryAfter: retryAfter, why: "HTTP \(opened.head.status)")
+            return failed(.transient, status: status, retryAfter: retryAfter, why: "HTTP \(status)")
         case 401, 403:
-            return fail(candidate, kind: .authentication, retryAfter: nil, why: "HTTP \(opened.head.status): key rejected")
+            return failed(.authentication, status: status, why: "HTTP \(status): key rejected")
         case 400 where errorBody.map(Self.isRejectedGoogleKey) == true:
-            return fail(candidate, kind: .authentication, retryAfter: nil, why: "HTTP 400: key rejected")
+            return failed(.authentication, status: status, why: "HTTP 400: key rejected")
         default:
             break
         }
         switch opened {
         case .whole(let response):
-            if (200..<300).contains(response.status) {
-                engine.state.succeeded(candidate.key)
-                recordTokens(in: response.body)
-            }
-            let answer = bridge.answerBody(response.body, status: response.status, requestedModel: call.model)
-            return .answered(Response(status: HTTPResponse.Status(code: response.status),
-                                      headers: responseHeaders(opened.head, candidate: candidate),
-                                      body: .init(byteBuffer: ByteBuffer(bytes: answer))))
+            return answer(response, candidate: candidate, bridge: bridge, began: began)
         case .stream(let upstream):
-            let rewriter = bridge.streamRewriter(requestedModel: call.model, includeUsage: call.includeUsage)
-            return await deliver(upstream, candidate: candidate, token: token, rewriter: rewriter, bridge: bridge)
+            return await deliver(upstream, candidate: candidate, token: token, bridge: bridge, began: began,
+                                 strippingUsage: addUsage)
         }
     }
 
-    /// What one attempt got back: a whole answer (the client did not ask for a stream) or the
-    /// head of a stream.
-    private enum Opened {
-        case whole(UpstreamResponse)
-        case stream(UpstreamStream)
+    /// Records a failed attempt, cools the candidate down and says why.
+    struct Failure {
+        let attempt: UpstreamAttempt
+        let candidate: RouteCandidate
+        let began: Double
 
-        var head: UpstreamHead {
-            switch self {
-            case .whole(let response): UpstreamHead(status: response.status, headers: response.headers)
-            case .stream(let stream): stream.head
-            }
+        func callAsFunction(_ kind: Cooldowns.FailureKind, status: Int? = nil, retryAfter: TimeInterval? = nil,
+                            why: String) -> Outcome {
+            attempt.trace.attempt(candidate.provider, model: candidate.upstreamModel, status: status, error: why, startedAt: began)
+            attempt.engine.state.failed(candidate.key, kind: kind, retryAfter: retryAfter, message: why)
+            return .failed(why)
         }
-    }
-
-    private func responseHeaders(_ head: UpstreamHead, candidate: RouteCandidate) -> HTTPFields {
-        var headers = HeaderPolicy.returnable(head.headers)
-        headers[.init("x-request-id")!] = call.requestID
-        headers[.init("x-ninerouter-provider")!] = candidate.provider.name
-        return headers
-    }
-
-    /// Streams a final answer to the client: the first chunk is awaited while a retry is still
-    /// possible, then the rest flows through. A refusal that came back as a stream is passed on whole.
-    private func deliver(_ upstream: UpstreamStream, candidate: RouteCandidate, token: InflightToken,
-                         rewriter: StreamRewriter?, bridge: FormatBridge) async -> Outcome {
-        let headers = responseHeaders(upstream.head, candidate: candidate)
-        let status = HTTPResponse.Status(code: upstream.status)
-        guard (200..<300).contains(upstream.status) else {
-            do {
-                let full = try await upstream.collect(limit: engine.limits.maxResponseBodyBytes)
-                let answer = bridge.answerBody(full.body, status: upstream.status, requestedModel: call.model)
-                return .answered(Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: answer))))
-            } catch {
-                return fail(candidate, kind: .transient, retryAfter: nil, why: Self.describe(error))
-            }
-        }
-
-        let reader = BodyReader(upstream.body)
-        let first: ByteBuffer?
-        do {
-            first = try await reader.next()
-        } catch {
-            return fail(candidate, kind: .transient, retryAfter: nil, why: Self.describe(error))
-        }
-        engine.state.succeeded(candidate.key)
-        return .answered(Response(status: status, headers: headers, body: ResponseBody { writer in
-            _ = token
-            if let first { try await writer.write(rewriter?.rewrite(first) ?? first) }
-            do {
-                while let chunk = try await reader.next() { try await writer.write(rewriter?.rewrite(chunk) ?? chunk) }
-                if let rewriter { try await writer.write(rewriter.finish()) }
-            } catch let error as CurlError {
-                // The answer already began: it cannot be retried, only ended clearly.
-                let interrupted = GatewayError(status: .badGateway, type: "server_error", code: "stream_interrupted",
-                                              message: "The upstream stream ended early: \(Self.describe(error)).")
-                try await writer.write(interrupted.sseEvent(endpoint.clientFormat))
-            }
-            try await writer.finish(nil)
-        }))
-    }
-
-    private func fail(_ candidate: RouteCandidate, kind: Cooldowns.FailureKind, retryAfter: TimeInterval?, why: String) -> Outcome {
-        engine.state.failed(candidate.key, kind: kind, retryAfter: retryAfter, message: why)
-        return .failed(why)
     }
 
     /// The client's forwardable headers, the connection's extra headers, then the provider's
     /// own authentication, in each provider's convention.
-    private func upstreamHeaders(for provider: ProviderConnection) -> [(name: String, value: String)] {
+    func upstreamHeaders(for provider: ProviderConnection) -> [(name: String, value: String)] {
         var headers = call.forwardedHeaders
         headers.append(contentsOf: provider.headers.sorted { $0.key < $1.key }.map { (name: $0.key, value: $0.value) })
         headers.append((name: "Content-Type", value: "application/json"))
@@ -215,15 +168,6 @@ struct UpstreamAttempt {
             headers.append((name: "x-goog-api-key", value: provider.apiKey))
         }
         return headers
-    }
-
-    /// Counts `usage.total_tokens` against the key's tokens-per-minute, when it has that limit.
-    private func recordTokens(in body: [UInt8]) {
-        guard let key = call.appKey, key.tpmLimit != nil,
-              let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any],
-              let usage = object["usage"] as? [String: Any], let total = usage["total_tokens"] as? Int
-        else { return }
-        engine.state.recordTokens(total, keyID: key.id)
     }
 
     /// The `details` of Google's error envelope.
@@ -261,34 +205,5 @@ struct UpstreamAttempt {
 
     static func retryAfter(_ head: UpstreamHead) -> TimeInterval? {
         head.header("retry-after").flatMap { TimeInterval($0.trimmingCharacters(in: .whitespaces)) }
-    }
-}
-
-/// Decrements the in-flight count when the call is over, however it ends.
-final class InflightToken: Sendable {
-    let state: RoutingState
-    let key: CandidateKey
-
-    init(state: RoutingState, key: CandidateKey) {
-        self.state = state
-        self.key = key
-        state.begin(key)
-    }
-
-    deinit {
-        state.end(key)
-    }
-}
-
-/// Moves a body iterator into the response writer; used by one task at a time.
-final class BodyReader: @unchecked Sendable {
-    private var iterator: UpstreamBody.AsyncIterator
-
-    init(_ body: UpstreamBody) {
-        iterator = body.makeAsyncIterator()
-    }
-
-    func next() async throws -> ByteBuffer? {
-        try await iterator.next()
     }
 }

@@ -84,6 +84,7 @@ public struct AppDatabase: Sendable {
                 );
                 """)
         }
+        ObservabilitySchema.register(in: &migrator)
         return migrator
     }
 }

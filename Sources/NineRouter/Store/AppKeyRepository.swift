@@ -18,21 +18,21 @@ struct AppKeyRepository: Sendable {
         var stored = key
         stored.id = try database.insert("""
             INSERT INTO app_key (name, key_hash, key_prefix, allowed_models, rpm_limit, tpm_limit, expires_at,
-                enabled, last_used_at, created_at, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                enabled, last_used_at, created_at, updated_at, budget_usd, budget_period)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, [key.name, key.keyHash, key.keyPrefix, key.allowedModels.map(JSONColumn.encode),
                                key.rpmLimit, key.tpmLimit, key.expiresAt, key.enabled, key.lastUsedAt,
-                               key.createdAt, key.updatedAt])
+                               key.createdAt, key.updatedAt, key.budgetUSD, key.budgetPeriod?.rawValue])
         return stored
     }
 
     func update(_ key: AppKey) throws {
         try database.execute("""
             UPDATE app_key SET name = ?, allowed_models = ?, rpm_limit = ?, tpm_limit = ?, expires_at = ?,
-                enabled = ?, updated_at = ?
+                enabled = ?, updated_at = ?, budget_usd = ?, budget_period = ?
             WHERE id = ?
             """, [key.name, key.allowedModels.map(JSONColumn.encode), key.rpmLimit, key.tpmLimit,
-                               key.expiresAt, key.enabled, key.updatedAt, key.id])
+                               key.expiresAt, key.enabled, key.updatedAt, key.budgetUSD, key.budgetPeriod?.rawValue, key.id])
     }
 
     func delete(id: Int64) throws -> Bool {
@@ -45,6 +45,7 @@ struct AppKeyRepository: Sendable {
             allowedModels: JSONColumn.decode([String].self, from: row["allowed_models"]),
             rpmLimit: row["rpm_limit"], tpmLimit: row["tpm_limit"], expiresAt: row["expires_at"],
             enabled: row["enabled"], lastUsedAt: row["last_used_at"],
-            createdAt: row["created_at"], updatedAt: row["updated_at"])
+            createdAt: row["created_at"], updatedAt: row["updated_at"], budgetUSD: row["budget_usd"],
+            budgetPeriod: (row["budget_period"] as String?).flatMap(BudgetPeriod.init(rawValue:)))
     }
 }

@@ -5,6 +5,8 @@ import RouterCore
 /// Router settings as key/value rows; a missing row means the default.
 struct SettingsRepository: Sendable {
     let database: AppDatabase
+    /// `OBSERVABILITY_MAX_RECORDS`, used until the setting is saved.
+    var defaultMaxRecords = 1000
 
     func load() throws -> RouterSettings {
         let rows = try database.writer.read { db in
@@ -12,7 +14,7 @@ struct SettingsRepository: Sendable {
         }
         var values: [String: String] = [:]
         for row in rows { values[row["key"]] = row["value"] }
-        var settings = RouterSettings()
+        var settings = RouterSettings(observabilityMaxRecords: defaultMaxRecords)
         if let v = values["require_api_key"] { settings.requireAPIKey = v == "true" }
         if let v = values["default_strategy"], let s = RoutingStrategy(rawValue: v) { settings.defaultStrategy = s }
         if let v = values["max_attempts"], let n = Int(v) { settings.maxAttempts = n }

@@ -1,0 +1,64 @@
+import Foundation
+import Hummingbird
+import RouterCore
+
+/// `/api/admin/prices`: USD per million tokens per model, the basis of every call's cost.
+/// A few current list prices come built in; all of them can be changed or removed.
+struct PricesController {
+    let repositories: Repositories
+    let snapshots: SnapshotStore
+
+    static let fields: Set<String> = ["input_per_mtok", "output_per_mtok", "cached_per_mtok"]
+
+    func register(on group: RouterGroup<AppRequestContext>) {
+        group.get("prices") { _, _ in
+            JSONOutput.response(["data": try repositories.prices.all().map(PriceView.init)])
+        }
+        group.get("prices/:model") { _, context in
+            guard let price = try repositories.prices.find(model: try Self.model(context)) else { throw AdminError.notFound("price") }
+            return JSONOutput.response(PriceView(price))
+        }
+        group.put("prices/:model") { request, context in
+            let model = try Self.model(context)
+            let body = try await JSONFields.read(request)
+            try body.rejectUnknown(allowed: Self.fields)
+            guard let input = try body.amount("input_per_mtok") else {
+                throw AdminError.invalid("input_per_mtok", "'input_per_mtok' is required")
+            }
+            guard let output = try body.amount("output_per_mtok") else {
+                throw AdminError.invalid("output_per_mtok", "'output_per_mtok' is required")
+            }
+            let price = ModelPrice(model: model, inputPerMTok: input, outputPerMTok: output,
+                                   cachedPerMTok: try body.amount("cached_per_mtok", nullable: true))
+            let created = try repositories.prices.put(price)
+            try snapshots.reload()
+            return JSONOutput.response(PriceView(price), status: created ? .created : .ok)
+        }
+        group.delete("prices/:model") { _, context in
+            guard try repositories.prices.delete(model: try Self.model(context)) else { throw AdminError.notFound("price") }
+            try snapshots.reload()
+            return Response(status: .noContent)
+        }
+    }
+
+    static func model(_ context: AppRequestContext) throws -> String {
+        guard let model = context.parameters.get("model"), !model.isEmpty, model.count <= 200 else {
+            throw AdminError.notFound("price")
+        }
+        return model
+    }
+}
+
+struct PriceView: Encodable {
+    let model: String
+    let input_per_mtok: Double
+    let output_per_mtok: Double
+    let cached_per_mtok: Nullable<Double>
+
+    init(_ price: ModelPrice) {
+        model = price.model
+        input_per_mtok = price.inputPerMTok
+        output_per_mtok = price.outputPerMTok
+        cached_per_mtok = Nullable(price.cachedPerMTok)
+    }
+}

@@ -1,0 +1,82 @@
+import Foundation
+import RouterCore
+import Synchronization
+
+/// Where the data path hands finished calls: counted at once for /metrics and budgets, then
+/// queued for the log writer. The queue is bounded: when it is full the record is dropped
+/// and counted — a request never waits for the store.
+final class CallRecorder: Sendable {
+    let capacity: Int
+    let metrics: GatewayMetrics
+    let spend: SpendLedger
+    private let queue = Mutex<[CallRecord]>([])
+    private let droppedCount = Atomic<Int>(0)
+
+    init(capacity: Int = 10_000, metrics: GatewayMetrics = GatewayMetrics(), spend: SpendLedger = SpendLedger()) {
+        self.capacity = capacity
+        self.metrics = metrics
+        self.spend = spend
+    }
+
+    func record(_ record: CallRecord) {
+        metrics.observe(record)
+        if let keyID = record.keyID, let cost = record.costUSD { spend.add(cost, keyID: keyID, at: record.time) }
+        let queued = queue.withLock { queue in
+            guard queue.count < capacity else { return false }
+            queue.append(record)
+            return true
+        }
+        if !queued { droppedCount.add(1, ordering: .relaxed) }
+    }
+
+    /// Takes up to `limit` queued records, oldest first.
+    func take(limit: Int) -> [CallRecord] {
+        queue.withLock { queue in
+            guard !queue.isEmpty else { return [] }
+            let batch = Array(queue.prefix(limit))
+            queue.removeFirst(batch.count)
+            return batch
+        }
+    }
+
+    var queued: Int { queue.withLock { $0.count } }
+    var dropped: Int { droppedCount.load(ordering: .relaxed) }
+}
+
+/// What each app key has spent in its current budget period, in memory: primed from the
+/// stored totals at start and when a budget is set, then kept up to date by every call.
+final class SpendLedger: Sendable {
+    private struct Entry {
+        var periodStart: Date?
+        var spent: Double
+    }
+
+    private let entries = Mutex<[Int64: Entry]>([:])
+
+    /// Sets what a key spent since its period began (from the store).
+    func prime(keyID: Int64, period: BudgetPeriod, spent: Double, now: Date = Date()) {
+        entries.withLock { $0[keyID] = Entry(periodStart: period.start(containing: now), spent: spent) }
+    }
+
+    func add(_ cost: Double, keyID: Int64, at time: Date) {
+        entries.withLock { entries in
+            guard var entry = entries[keyID] else { return }
+            entry.spent += cost
+            entries[keyID] = entry
+        }
+    }
+
+    /// Spent in the period holding `now` (a new period starts from zero).
+    func spent(_ key: AppKey, now: Date = Date()) -> Double {
+        guard let period = key.budgetPeriod else { return 0 }
+        let start = period.start(containing: now)
+        return entries.withLock { entries in
+            guard var entry = entries[key.id] else { return 0 }
+            if entry.periodStart != start {
+                entry = Entry(periodStart: start, spent: 0)
+                entries[key.id] = entry
+            }
+            return entry.spent
+        }
+    }
+}

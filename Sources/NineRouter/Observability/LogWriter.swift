@@ -1,0 +1,105 @@
+import Foundation
+import GRDB
+import Logging
+import RouterCore
+import ServiceLifecycle
+
+/// Drains the call recorder's queue off the hot path: each batch is one transaction that
+/// inserts the calls into the `call_log` ring (trimmed to `observability_max_records`), adds
+/// them to the per-minute totals and stamps the app keys' `last_used_at`; each call also gets
+/// one access-log line. Runs as a service next to the HTTP server and flushes what is left
+/// when the server shuts down.
+public final class LogWriter: Service, Sendable {
+    let recorder: CallRecorder
+    let database: AppDatabase
+    let snapshots: SnapshotStore
+    let accessLog: Logger
+    let batchSize = 1000
+    private let gate = FlushGate()
+
+    init(recorder: CallRecorder, database: AppDatabase, snapshots: SnapshotStore, accessLog: Logger) {
+        self.recorder = recorder
+        self.database = database
+        self.snapshots = snapshots
+        self.accessLog = accessLog
+    }
+
+    public func run() async throws {
+        try? await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                if await self.flush() == 0 { try await Task.sleep(for: .milliseconds(100)) }
+            }
+        }
+        await flush()
+    }
+
+    /// Writes everything queued so far; returns how many calls it took. Readers that must see
+    /// every finished call (stats, logs) flush first.
+    @discardableResult
+    func flush() async -> Int {
+        await gate.acquire()
+        var taken = 0
+        while true {
+            let batch = recorder.take(limit: batchSize)
+            if batch.isEmpty { break }
+            taken += batch.count
+            for record in batch { accessLog.info("\(Self.logfmt(record))") }
+            let settings = snapshots.current.settings
+            guard settings.observabilityEnabled else { continue }
+            do {
+                try await database.writer.write { db in
+                    try CallLogRepository.insert(batch, db)
+                    try CallLogRepository.trim(keep: settings.observabilityMaxRecords, db)
+                    try UsageRepository.add(batch, db)
+                    var lastUse: [Int64: Date] = [:]
+                    for record in batch { if let id = record.keyID { lastUse[id] = max(lastUse[id] ?? record.time, record.time) } }
+                    for (id, time) in lastUse {
+                        try db.execute(sql: "UPDATE app_key SET last_used_at = max(coalesce(last_used_at, ?), ?) WHERE id = ?",
+                                       arguments: [time, time, id])
+                    }
+                }
+            } catch {
+                accessLog.error("could not store \(batch.count) call records: \(String(describing: type(of: error)))")
+            }
+        }
+        await gate.release()
+        return taken
+    }
+
+    /// One line per call, `key=value` pairs (logfmt); names and numbers only, never a secret.
+    static func logfmt(_ r: CallRecord) -> String {
+        var pairs: [(String, String)] = [
+            ("request_id", r.requestID), ("key", r.keyName ?? "-"), ("client", r.clientAddress ?? "-"),
+            ("endpoint", r.endpoint), ("model", r.modelRequested), ("provider", r.provider ?? "-"),
+            ("upstream_model", r.model ?? "-"), ("status", String(r.status)), ("latency_ms", String(format: "%.1f", r.latencyMs)),
+            ("ttft_ms", r.ttftMs.map { String(format: "%.1f", $0) } ?? "-"), ("stream", String(r.stream)),
+            ("attempts", String(r.attempts.count)), ("in", r.usage.input.map(String.init) ?? "-"),
+            ("out", r.usage.output.map(String.init) ?? "-"), ("cost_usd", r.costUSD.map { String(format: "%.6f", $0) } ?? "-"),
+        ]
+        if r.incomplete { pairs.append(("incomplete", "true")) }
+        if let error = r.error { pairs.append(("error", error)) }
+        return pairs.map { key, value in
+            let plain = !value.isEmpty && value.allSatisfy { !$0.isWhitespace && $0 != "\"" && $0 != "=" }
+            return key + "=" + (plain ? value : "\"" + value.replacingOccurrences(of: "\\", with: "\\\\")
+                .replacingOccurrences(of: "\"", with: "\\\"").replacingOccurrences(of: "\n", with: " ") + "\"")
+        }.joined(separator: " ")
+    }
+}
+
+/// One flush at a time, waiters served in order (an async mutex; flushes await the store).
+private actor FlushGate {
+    private var busy = false
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+
+    func acquire() async {
+        if busy {
+            await withCheckedContinuation { waiters.append($0) }
+        } else {
+            busy = true
+        }
+    }
+
+    func release() {
+        if waiters.isEmpty { busy = false } else { waiters.removeFirst().resume() }
+    }
+}

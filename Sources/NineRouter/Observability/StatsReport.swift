@@ -1,0 +1,154 @@
+import Foundation
+import RouterCore
+
+/// The figures `GET /api/admin/stats` reports for any group of calls, computed from the
+/// stored per-minute totals (latency percentiles estimated from their histograms).
+struct Figures: Encodable {
+    struct Percentiles: Encodable {
+        let p50: Nullable<Double>
+        let p95: Nullable<Double>
+        let p99: Nullable<Double>?
+        let avg: Nullable<Double>
+    }
+
+    struct Tokens: Encodable {
+        let input: Int
+        let output: Int
+        let cached: Int
+    }
+
+    struct Statuses: Encodable {
+        let status_2xx: Int
+        let status_4xx: Int
+        let status_5xx: Int
+        let incomplete: Int
+    }
+
+    let calls: Int
+    let errors: Int
+    let error_rate: Double
+    let latency_ms: Percentiles
+    let ttft_ms: Percentiles
+    let tokens: Tokens
+    let cost_usd: Double
+    let statuses: Statuses
+
+    init(_ t: UsageRepository.Totals) {
+        calls = t.calls
+        errors = t.errors
+        error_rate = t.calls == 0 ? 0 : Self.round(Double(t.errors) / Double(t.calls), places: 4)
+        func quantile(_ q: Double, _ counts: [Int]) -> Nullable<Double> {
+            Nullable(LatencyHistogram.quantile(q, counts: counts).map { Self.round($0, places: 1) })
+        }
+        latency_ms = Percentiles(p50: quantile(0.5, t.latencyBuckets), p95: quantile(0.95, t.latencyBuckets),
+                                 p99: quantile(0.99, t.latencyBuckets),
+                                 avg: Nullable(t.calls == 0 ? nil : Self.round(t.latencySum / Double(t.calls), places: 1)))
+        ttft_ms = Percentiles(p50: quantile(0.5, t.ttftBuckets), p95: quantile(0.95, t.ttftBuckets), p99: nil,
+                              avg: Nullable(t.ttftCount == 0 ? nil : Self.round(t.ttftSum / Double(t.ttftCount), places: 1)))
+        tokens = Tokens(input: t.input, output: t.output, cached: t.cached)
+        cost_usd = Self.round(t.cost, places: 6)
+        statuses = Statuses(status_2xx: t.status2xx, status_4xx: t.status4xx, status_5xx: t.status5xx, incomplete: t.incomplete)
+    }
+
+    static func round(_ value: Double, places: Int) -> Double {
+        let scale = pow(10, Double(places))
+        return (value * scale).rounded() / scale
+    }
+}
+
+/// The whole answer of `GET /api/admin/stats`.
+struct StatsReport: Encodable {
+    struct ProviderRow: Encodable {
+        let provider: String
+        let figures: Figures
+
+        func encode(to encoder: any Encoder) throws {
+            try figures.encode(to: encoder)
+            var container = encoder.container(keyedBy: Key.self)
+            try container.encode(provider, forKey: Key("provider"))
+        }
+    }
+
+    struct KeyRow: Encodable {
+        let key_id: Int64?
+        let key_name: String?
+        let figures: Figures
+
+        func encode(to encoder: any Encoder) throws {
+            try figures.encode(to: encoder)
+            var container = encoder.container(keyedBy: Key.self)
+            try container.encode(key_id, forKey: Key("key_id"))
+            try container.encode(key_name, forKey: Key("key_name"))
+        }
+    }
+
+    struct ModelRow: Encodable {
+        let model: String
+        let figures: Figures
+
+        func encode(to encoder: any Encoder) throws {
+            try figures.encode(to: encoder)
+            var container = encoder.container(keyedBy: Key.self)
+            try container.encode(model, forKey: Key("model"))
+        }
+    }
+
+    struct TimelineRow: Encodable {
+        let start: Date
+        let figures: Figures
+
+        func encode(to encoder: any Encoder) throws {
+            try figures.encode(to: encoder)
+            var container = encoder.container(keyedBy: Key.self)
+            try container.encode(start, forKey: Key("start"))
+        }
+    }
+
+    struct Key: CodingKey {
+        let stringValue: String
+        init(_ string: String) { stringValue = string }
+        init?(stringValue: String) { self.stringValue = stringValue }
+        var intValue: Int? { nil }
+        init?(intValue: Int) { nil }
+    }
+
+    let from: Date
+    let to: Date
+    let bucket_seconds: Int
+    let total: Figures
+    let by_provider: [ProviderRow]
+    let by_key: [KeyRow]
+    let by_model: [ModelRow]
+    let timeline: [TimelineRow]
+
+    /// Minutes per timeline bucket: about 60 buckets, in round sizes.
+    static func bucketMinutes(from: Date, to: Date) -> Int {
+        let minutes = max(1, Int((to.timeIntervalSince(from) / 60).rounded(.up)))
+        let wanted = Int((Double(minutes) / 60).rounded(.up))
+        return [1, 5, 15, 30, 60, 180, 360, 720, 1440, 10080].first { $0 >= wanted } ?? 10080
+    }
+
+    init(usage: UsageRepository, from: Date, to: Date) throws {
+        self.from = from
+        self.to = to
+        let bucket = Self.bucketMinutes(from: from, to: to)
+        bucket_seconds = bucket * 60
+        total = Figures(try usage.groups(.none, from: from, to: to).first?.totals ?? UsageRepository.Totals())
+        by_provider = try usage.groups(.provider, from: from, to: to)
+            .map { ProviderRow(provider: $0.label, figures: Figures($0.totals)) }.sorted { $0.figures.calls > $1.figures.calls }
+        by_key = try usage.groups(.key, from: from, to: to).map {
+            let id = Int64($0.label) ?? 0
+            return KeyRow(key_id: id == 0 ? nil : id, key_name: id == 0 ? nil : $0.name, figures: Figures($0.totals))
+        }.sorted { $0.figures.calls > $1.figures.calls }
+        by_model = try usage.groups(.model, from: from, to: to)
+            .map { ModelRow(model: $0.label, figures: Figures($0.totals)) }.sorted { $0.figures.calls > $1.figures.calls }
+        let filled = Dictionary(uniqueKeysWithValues: try usage.groups(.timeline(minutes: bucket), from: from, to: to)
+            .map { (Int64($0.label) ?? 0, $0.totals) })
+        let first = (UsageRepository.minute(of: from) / Int64(bucket)) * Int64(bucket)
+        let last = UsageRepository.minute(of: to)
+        timeline = stride(from: first, through: last, by: bucket).map { minute in
+            TimelineRow(start: Date(timeIntervalSince1970: Double(minute) * 60),
+                        figures: Figures(filled[minute] ?? UsageRepository.Totals()))
+        }
+    }
+}

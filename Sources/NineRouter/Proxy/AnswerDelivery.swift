@@ -1,0 +1,166 @@
+import Curl
+import Foundation
+import Hummingbird
+import NIOCore
+import RouterCore
+
+/// The last step of an attempt that got an answer: a whole answer translated and sent, or a
+/// stream passed on chunk by chunk — its usage read on the way and the call recorded when it
+/// ends, however it ends.
+extension UpstreamAttempt {
+    /// What one attempt got back: a whole answer (the client did not ask for a stream) or the
+    /// head of a stream.
+    enum Opened {
+        case whole(UpstreamResponse)
+        case stream(UpstreamStream)
+
+        var head: UpstreamHead {
+            switch self {
+            case .whole(let response): UpstreamHead(status: response.status, headers: response.headers)
+            case .stream(let stream): stream.head
+            }
+        }
+    }
+
+    func responseHeaders(_ head: UpstreamHead, candidate: RouteCandidate) -> HTTPFields {
+        var headers = HeaderPolicy.returnable(head.headers)
+        headers[.init("x-request-id")!] = call.requestID
+        headers[.init("x-ninerouter-provider")!] = candidate.provider.name
+        return headers
+    }
+
+    /// The provider's own error message, with its key taken out should it echo it.
+    func upstreamMessage(_ body: [UInt8], status: Int, provider: ProviderConnection) -> String {
+        let message = ModelListing.errorMessage(from: body) ?? "HTTP \(status)"
+        return Redact.secrets(in: message, secrets: [provider.apiKey])
+    }
+
+    /// A whole answer, in the client's format; the call is recorded with the provider's usage.
+    func answer(_ response: UpstreamResponse, candidate: RouteCandidate, bridge: FormatBridge, began: Double) -> Outcome {
+        let ok = (200..<300).contains(response.status)
+        let error = ok ? nil : upstreamMessage(response.body, status: response.status, provider: candidate.provider)
+        if ok { engine.state.succeeded(candidate.key) }
+        trace.attempt(candidate.provider, model: candidate.upstreamModel, status: response.status, error: error, startedAt: began)
+        let body = bridge.answerBody(response.body, status: response.status, requestedModel: call.model)
+        trace.firstByte()
+        trace.finish(status: response.status, error: error,
+                     usage: ok ? UsageExtractor.fromBody(response.body, format: candidate.provider.type) : TokenUsage())
+        return .answered(Response(status: HTTPResponse.Status(code: response.status),
+                                  headers: responseHeaders(UpstreamHead(status: response.status, headers: response.headers),
+                                                           candidate: candidate),
+                                  body: .init(byteBuffer: ByteBuffer(bytes: body))))
+    }
+
+    /// Streams a final answer to the client: the first chunk is awaited while a retry is still
+    /// possible, then the rest flows through. A refusal that came back as a stream is passed on whole.
+    func deliver(_ upstream: UpstreamStream, candidate: RouteCandidate, token: InflightToken, bridge: FormatBridge,
+                 began: Double, strippingUsage: Bool) async -> Outcome {
+        let failed = Failure(attempt: self, candidate: candidate, began: began)
+        guard (200..<300).contains(upstream.status) else {
+            do {
+                return answer(try await upstream.collect(limit: engine.limits.maxResponseBodyBytes), candidate: candidate,
+                              bridge: bridge, began: began)
+            } catch {
+                return failed(.transient, status: upstream.status, why: Self.describe(error))
+            }
+        }
+        let reader = BodyReader(upstream.body)
+        let first: ByteBuffer?
+        do {
+            first = try await reader.next()
+        } catch {
+            return failed(.transient, why: Self.describe(error))
+        }
+        engine.state.succeeded(candidate.key)
+        trace.attempt(candidate.provider, model: candidate.upstreamModel, status: upstream.status, error: nil, startedAt: began)
+        let pipe = StreamPipe(tap: StreamUsageTap(format: candidate.provider.type, stripInjectedUsage: strippingUsage),
+                              rewriter: bridge.streamRewriter(requestedModel: call.model, includeUsage: call.includeUsage),
+                              trace: trace)
+        let status = upstream.status
+        let format = endpoint.clientFormat
+        return .answered(Response(status: HTTPResponse.Status(code: status), headers: responseHeaders(upstream.head, candidate: candidate),
+                                  body: ResponseBody { writer in
+            _ = token
+            var interruption: String?
+            do {
+                if let first { try await pipe.send(first, to: &writer) }
+                while let chunk = try await reader.next() { try await pipe.send(chunk, to: &writer) }
+                try await pipe.end(to: &writer)
+            } catch let error as CurlError {
+                // The answer already began: it cannot be retried, only ended clearly.
+                interruption = "The upstream stream ended early: \(Self.describe(error))."
+                let interrupted = GatewayError(status: .badGateway, type: "server_error", code: "stream_interrupted",
+                                              message: interruption ?? "")
+                try await writer.write(interrupted.sseEvent(format))
+            } catch {
+                pipe.trace.finish(status: status, error: "the client closed the connection", usage: pipe.tap.usage, incomplete: true)
+                throw error
+            }
+            let complete = pipe.tap.completed && interruption == nil
+            pipe.trace.finish(status: status, error: interruption ?? (complete ? nil : "the upstream stream ended before the answer was complete"),
+                              usage: pipe.tap.usage, incomplete: !complete)
+            try await writer.finish(nil)
+        }))
+    }
+}
+
+/// One stream's way from upstream to client: usage read from the upstream bytes, then the
+/// translator (when formats differ). Used by one response writer at a time.
+final class StreamPipe: @unchecked Sendable {
+    var tap: StreamUsageTap
+    let rewriter: StreamRewriter?
+    let trace: CallTrace
+
+    init(tap: StreamUsageTap, rewriter: StreamRewriter?, trace: CallTrace) {
+        self.tap = tap
+        self.rewriter = rewriter
+        self.trace = trace
+    }
+
+    func send(_ chunk: ByteBuffer, to writer: inout some ResponseBodyWriter) async throws {
+        let kept = tap.feed(chunk.readableBytesView).map { ByteBuffer(bytes: $0) } ?? chunk
+        try await write(rewriter?.rewrite(kept) ?? kept, to: &writer)
+    }
+
+    /// What is left once the upstream ended: a partial event, and the translator's ending.
+    func end(to writer: inout some ResponseBodyWriter) async throws {
+        let rest = tap.finish()
+        if !rest.isEmpty { try await write(ByteBuffer(bytes: rest), to: &writer) }
+        if let rewriter { try await write(rewriter.finish(), to: &writer) }
+    }
+
+    private func write(_ buffer: ByteBuffer, to writer: inout some ResponseBodyWriter) async throws {
+        guard buffer.readableBytes > 0 else { return }
+        trace.firstByte()
+        try await writer.write(buffer)
+    }
+}
+
+/// Decrements the in-flight count when the call is over, however it ends.
+final class InflightToken: Sendable {
+    let state: RoutingState
+    let key: CandidateKey
+
+    init(state: RoutingState, key: CandidateKey) {
+        self.state = state
+        self.key = key
+        state.begin(key)
+    }
+
+    deinit {
+        state.end(key)
+    }
+}
+
+/// Moves a body iterator into the response writer; used by one task at a time.
+final class BodyReader: @unchecked Sendable {
+    private var iterator: UpstreamBody.AsyncIterator
+
+    init(_ body: UpstreamBody) {
+        iterator = body.makeAsyncIterator()
+    }
+
+    func next() async throws -> ByteBuffer? {
+        try await iterator.next()
+    }
+}

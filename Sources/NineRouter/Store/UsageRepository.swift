@@ -1,0 +1,150 @@
+import Foundation
+import GRDB
+import RouterCore
+
+/// Per-minute totals (`usage_minute`), kept forever: stats, key and provider usage and
+/// budgets read them, so nothing shrinks when the call log's ring wraps.
+struct UsageRepository: Sendable {
+    let database: AppDatabase
+
+    /// Sums of one group of calls.
+    struct Totals: Sendable {
+        var calls = 0, errors = 0, status2xx = 0, status4xx = 0, status5xx = 0, incomplete = 0
+        var latencySum = 0.0, ttftSum = 0.0, ttftCount = 0
+        var input = 0, output = 0, cached = 0
+        var cost = 0.0
+        var latencyBuckets = [Int](repeating: 0, count: LatencyHistogram.bucketCount)
+        var ttftBuckets = [Int](repeating: 0, count: LatencyHistogram.bucketCount)
+        var lastTime: Date?
+
+        mutating func add(_ r: CallRecord) {
+            calls += 1
+            if r.isError { errors += 1 }
+            switch r.status {
+            case 200..<300: status2xx += 1
+            case 400..<500: status4xx += 1
+            case 500...: status5xx += 1
+            default: break
+            }
+            if r.incomplete { incomplete += 1 }
+            latencySum += r.latencyMs
+            latencyBuckets[LatencyHistogram.bucket(of: r.latencyMs)] += 1
+            if let ttft = r.ttftMs {
+                ttftSum += ttft
+                ttftCount += 1
+                ttftBuckets[LatencyHistogram.bucket(of: ttft)] += 1
+            }
+            input += r.usage.input ?? 0
+            output += r.usage.output ?? 0
+            cached += r.usage.cached ?? 0
+            cost += r.costUSD ?? 0
+            lastTime = max(lastTime ?? r.time, r.time)
+        }
+    }
+
+    /// What a stats query groups by.
+    enum Grouping {
+        case none, provider, model, key
+        /// Buckets of this many minutes.
+        case timeline(minutes: Int)
+
+        var expression: String {
+            switch self {
+            case .none: "''"
+            case .provider: "provider"
+            case .model: "model"
+            case .key: "key_id"
+            case .timeline(let minutes): "(minute / \(max(1, minutes))) * \(max(1, minutes))"
+            }
+        }
+    }
+
+    /// One group's label (as text) and totals; `name` is the newest key name for key groups.
+    struct Group: Sendable {
+        let label: String
+        let name: String?
+        let totals: Totals
+    }
+
+    private static let summed = ["calls", "errors", "status_2xx", "status_4xx", "status_5xx", "incomplete", "latency_ms_sum",
+                                 "ttft_ms_sum", "ttft_count", "input_tokens", "output_tokens", "cached_tokens", "cost_usd"]
+        + ObservabilitySchema.latencyColumns + ObservabilitySchema.ttftColumns
+
+    static func minute(of date: Date) -> Int64 { Int64((date.timeIntervalSince1970 / 60).rounded(.down)) }
+
+    /// Adds a batch of calls, one upsert per minute × provider × model × key.
+    static func add(_ records: [CallRecord], _ db: Database) throws {
+        struct GroupKey: Hashable {
+            let minute: Int64, provider: String, model: String, keyID: Int64
+        }
+        var groups: [GroupKey: (name: String, totals: Totals)] = [:]
+        for r in records {
+            let key = GroupKey(minute: minute(of: r.time), provider: r.provider ?? "", model: r.model ?? r.modelRequested,
+                               keyID: r.keyID ?? 0)
+            groups[key, default: (r.keyName ?? "", Totals())].totals.add(r)
+        }
+        let columns = summed.joined(separator: ", ")
+        let updates = summed.map { "\($0) = \($0) + excluded.\($0)" }.joined(separator: ", ")
+        let statement = try db.cachedStatement(sql: """
+            INSERT INTO usage_minute (minute, provider, model, key_id, key_name, last_time, \(columns))
+            VALUES (?, ?, ?, ?, ?, ?, \(Array(repeating: "?", count: summed.count).joined(separator: ", ")))
+            ON CONFLICT(minute, provider, model, key_id) DO UPDATE SET key_name = excluded.key_name,
+                last_time = max(coalesce(last_time, excluded.last_time), excluded.last_time), \(updates)
+            """)
+        for (key, group) in groups {
+            let t = group.totals
+            var values: [any DatabaseValueConvertible] = [key.minute, key.provider, key.model, key.keyID, group.name, t.lastTime]
+            values += [t.calls, t.errors, t.status2xx, t.status4xx, t.status5xx, t.incomplete, t.latencySum, t.ttftSum,
+                       t.ttftCount, t.input, t.output, t.cached, t.cost] as [any DatabaseValueConvertible]
+            values += (t.latencyBuckets + t.ttftBuckets) as [any DatabaseValueConvertible]
+            try statement.execute(arguments: StatementArguments(values))
+        }
+    }
+
+    /// Totals of the minutes from `from`'s to `to`'s (both included), grouped; nil bounds are open.
+    func groups(_ grouping: Grouping, from: Date?, to: Date?, keyID: Int64? = nil) throws -> [Group] {
+        var conditions: [String] = []
+        var arguments: [any DatabaseValueConvertible] = []
+        if let from { conditions.append("minute >= ?"); arguments.append(Self.minute(of: from)) }
+        if let to { conditions.append("minute <= ?"); arguments.append(Self.minute(of: to)) }
+        if let keyID { conditions.append("key_id = ?"); arguments.append(keyID) }
+        let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        let sums = Self.summed.map { "SUM(\($0)) AS \($0)" }.joined(separator: ", ")
+        let sql = """
+            SELECT \(grouping.expression) AS label, MAX(key_name) AS name, MAX(last_time) AS last_time, \(sums)
+            FROM usage_minute \(whereClause) GROUP BY label ORDER BY label
+            """
+        return try database.fetchAll(sql, StatementArguments(arguments)) { row in
+            var t = Totals()
+            t.calls = row["calls"] ?? 0
+            t.errors = row["errors"] ?? 0
+            t.status2xx = row["status_2xx"] ?? 0
+            t.status4xx = row["status_4xx"] ?? 0
+            t.status5xx = row["status_5xx"] ?? 0
+            t.incomplete = row["incomplete"] ?? 0
+            t.latencySum = row["latency_ms_sum"] ?? 0
+            t.ttftSum = row["ttft_ms_sum"] ?? 0
+            t.ttftCount = row["ttft_count"] ?? 0
+            t.input = row["input_tokens"] ?? 0
+            t.output = row["output_tokens"] ?? 0
+            t.cached = row["cached_tokens"] ?? 0
+            t.cost = row["cost_usd"] ?? 0
+            t.latencyBuckets = ObservabilitySchema.latencyColumns.map { row[$0] ?? 0 }
+            t.ttftBuckets = ObservabilitySchema.ttftColumns.map { row[$0] ?? 0 }
+            t.lastTime = row["last_time"]
+            let label: DatabaseValue = row["label"]
+            let text: String = switch label.storage {
+            case .int64(let value): String(value)
+            case .double(let value): String(value)
+            case .string(let value): value
+            default: ""
+            }
+            return Group(label: text, name: row["name"], totals: t)
+        }.filter { $0.totals.calls > 0 }
+    }
+
+    /// USD spent by one key since `since` (all time when nil).
+    func spend(keyID: Int64, since: Date?) throws -> Double {
+        try groups(.none, from: since, to: nil, keyID: keyID).first?.totals.cost ?? 0
+    }
+}

@@ -1,0 +1,128 @@
+/// Watches an upstream event stream go by, in the upstream's format, for its usage (OpenAI's
+/// usage chunk, Anthropic's `message_start` / `message_delta`, Gemini's `usageMetadata`) and
+/// for the sign that the answer is complete (`[DONE]`, `message_stop`, a `finishReason`).
+/// Only events that mention one of those are decoded; the rest are scanned for a key.
+///
+/// When the gateway itself asked an OpenAI upstream for usage (`stream_options.include_usage`)
+/// and the client did not, the tap also takes that request back out of the answer: the
+/// usage-only chunk is dropped and the `"usage":null` fields the other chunks then carry are
+/// removed, so the client sees what it asked for.
+public struct StreamUsageTap: Sendable {
+    public private(set) var usage = TokenUsage()
+    public private(set) var completed = false
+    private let format: ProviderType
+    private let strip: Bool
+    /// Bytes of an event not complete yet.
+    private var pending: [UInt8] = []
+
+    public init(format: ProviderType, stripInjectedUsage: Bool = false) {
+        self.format = format
+        strip = stripInjectedUsage && format == .openai
+    }
+
+    /// Feeds upstream bytes. Returns what to send on: nil means "the input, unchanged"
+    /// (always so unless usage is being stripped, when whole events are sent once complete).
+    public mutating func feed(_ chunk: some Collection<UInt8>) -> [UInt8]? {
+        let start = pending.count
+        pending.append(contentsOf: chunk)
+        guard let end = Self.lastBoundary(in: pending, from: max(0, start - 3)) else { return strip ? [] : nil }
+        var out: [UInt8] = []
+        var eventStart = 0
+        var index = 0
+        while let boundary = Self.nextBoundary(in: pending, from: index, limit: end) {
+            let event = pending[eventStart..<boundary]
+            if let kept = inspect(event) { out += kept }
+            eventStart = boundary
+            index = boundary
+        }
+        pending.removeFirst(end)
+        return strip ? out : nil
+    }
+
+    /// What is left when the upstream ends: a partial event (sent on as it is when stripping).
+    public mutating func finish() -> [UInt8] {
+        defer { pending = [] }
+        return strip ? pending : []
+    }
+
+    private static let done = Array("[DONE]".utf8)
+    private static let usageKey = Array("\"usage\"".utf8)
+    private static let usageNull = Array("\"usage\":null".utf8)
+    private static let emptyChoices = Array("\"choices\":[]".utf8)
+    private static let messageStop = Array("message_stop".utf8)
+    private static let metadataKey = Array("\"usageMetadata\"".utf8)
+    private static let finishReason = Array("\"finishReason\"".utf8)
+
+    /// Reads one event; returns its bytes to send on (when stripping), nil to drop it.
+    private mutating func inspect(_ event: ArraySlice<UInt8>) -> ArraySlice<UInt8>? {
+        switch format {
+        case .openai:
+            if ByteSearch.contains(Self.done, in: event) { completed = true }
+            if UsageExtractor.hasObject(after: Self.usageKey, in: event),
+               let object = UsageExtractor.lastObject(after: "\"usage\"", in: event) {
+                merge(UsageExtractor.usage(object, format: .openai))
+                if strip && ByteSearch.contains(Self.emptyChoices, in: event) { return nil }
+            }
+            return strip ? Self.removingUsageNull(event) : event
+        case .anthropic:
+            if ByteSearch.contains(Self.messageStop, in: event) { completed = true }
+            if UsageExtractor.hasObject(after: Self.usageKey, in: event),
+               let object = UsageExtractor.lastObject(after: "\"usage\"", in: event) {
+                merge(UsageExtractor.usage(object, format: .anthropic))
+            }
+        case .gemini:
+            if ByteSearch.contains(Self.finishReason, in: event) { completed = true }
+            if UsageExtractor.hasObject(after: Self.metadataKey, in: event),
+               let object = UsageExtractor.lastObject(after: "\"usageMetadata\"", in: event) {
+                merge(UsageExtractor.usage(object, format: .gemini))
+            }
+        }
+        return event
+    }
+
+    /// Later reports win field by field (Anthropic gives input first and output last).
+    private mutating func merge(_ next: TokenUsage) {
+        usage.input = next.input ?? usage.input
+        usage.output = next.output ?? usage.output
+        usage.cached = next.cached ?? usage.cached
+    }
+
+    private static func removingUsageNull(_ event: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+        guard let found = ByteSearch.firstIndex(of: usageNull, in: event) else { return event }
+        var start = found
+        var end = found + usageNull.count
+        if start > event.startIndex, event[start - 1] == UInt8(ascii: ",") {
+            start -= 1
+        } else if end < event.endIndex, event[end] == UInt8(ascii: ",") {
+            end += 1
+        }
+        return removingUsageNull(ArraySlice(event[event.startIndex..<start] + event[end..<event.endIndex]))
+    }
+
+    /// The end of the event that ends at or after `from` and before `limit`: a blank line
+    /// (LF LF or CR LF CR LF).
+    static func nextBoundary(in bytes: [UInt8], from: Int, limit: Int) -> Int? {
+        var index = from
+        while index < limit {
+            if bytes[index] == 0x0A {
+                if index + 1 < limit, bytes[index + 1] == 0x0A { return index + 2 }
+                if index + 2 < limit, bytes[index + 1] == 0x0D, bytes[index + 2] == 0x0A { return index + 3 }
+            }
+            index += 1
+        }
+        return nil
+    }
+
+    /// The end of the last complete event in `bytes`, searching from `from`.
+    static func lastBoundary(in bytes: [UInt8], from: Int) -> Int? {
+        var index = bytes.count - 1
+        while index >= max(from, 1) {
+            if bytes[index] == 0x0A {
+                if bytes[index - 1] == 0x0A { return index + 1 }
+                if index >= 3, bytes[index - 1] == 0x0D, bytes[index - 2] == 0x0A { return index + 1 }
+            }
+            index -= 1
+        }
+        return nil
+    }
+}
