@@ -135,7 +135,7 @@ struct AppKeyView: Encodable {
         last_used_at = Nullable(lastUsed)
         budget_usd = Nullable(k.budgetUSD)
         budget_period = Nullable(k.budgetUSD == nil ? nil : k.budgetPeriod?.rawValue)
-        spend_usd = Figures.round(spent, places: 6)
+        spend_usd = Figures.round(spent, places: 8)
         usage = UsageView(totals, lastUsed: lastUsed)
         created_at = k.createdAt
         updated_at = k.updatedAt

@@ -18,7 +18,7 @@ struct UsageView: Encodable {
         input_tokens = t.input
         output_tokens = t.output
         cached_tokens = t.cached
-        cost_usd = Figures.round(t.cost, places: 6)
+        cost_usd = Figures.round(t.cost, places: 8)
         last_used_at = Nullable([t.lastTime, lastUsed].compactMap { $0 }.max())
     }
 }

@@ -46,7 +46,7 @@ struct Figures: Encodable {
         ttft_ms = Percentiles(p50: quantile(0.5, t.ttftBuckets), p95: quantile(0.95, t.ttftBuckets), p99: nil,
                               avg: Nullable(t.ttftCount == 0 ? nil : Self.round(t.ttftSum / Double(t.ttftCount), places: 1)))
         tokens = Tokens(input: t.input, output: t.output, cached: t.cached)
-        cost_usd = Self.round(t.cost, places: 6)
+        cost_usd = Self.round(t.cost, places: 8)
         statuses = Statuses(status_2xx: t.status2xx, status_4xx: t.status4xx, status_5xx: t.status5xx, incomplete: t.incomplete)
     }
 

@@ -12,12 +12,13 @@ struct V1Fixture: Sendable {
     let beta = FakeProvider(kind: .openai, apiKey: "sk-beta-upstream-0002", models: ["gpt-4o"], name: "beta", mounted: true)
 
     /// Runs `body` with a logged-in admin token and a fresh app key.
-    func run(live: Bool = false, providers: @escaping @Sendable (_ port: Int) -> [[String: Any]] = { _ in [] },
+    func run(live: Bool = false, dataDirectory: String = Harness.makeDataDirectory(),
+             providers: @escaping @Sendable (_ port: Int) -> [[String: Any]] = { _ in [] },
              configure: @escaping @Sendable (inout ServerConfig) -> Void = { _ in },
              _ body: @escaping @Sendable (V1Context) async throws -> Void) async throws {
         let fakes = [alpha, beta]
         try await FakeUpstreamHost.run(fakes) { port in
-            let harness = try Harness(configure: configure)
+            let harness = try Harness(dataDirectory: dataDirectory, configure: configure)
             try await harness.test(live ? .live : .router) { client async throws in
                 let token = try await client.token()
                 var defaults: [[String: Any]] = [
