@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """NineRouter's benchmark: nginx as a fake OpenAI upstream, a second nginx proxy_pass in
-front of it as the one-hop floor, and NineRouter (release build, observability on), all
-driven by wrk in one run so the ratios hold on a noisy machine. Loopback only."""
+front of it as the one-hop floor, and NineRouter (release build, observability on; one cell
+with it off), all driven by wrk in one run so the ratios hold on a noisy machine. Loopback only."""
 import json
 import os
 import re
@@ -168,6 +168,7 @@ def main():
             "direct": (f"http://127.0.0.1:{upstream_port}/v1/chat/completions", {}),
             "nginx-proxy": (f"http://127.0.0.1:{proxy_port}/v1/chat/completions", {}),
             "ninerouter": (f"{base}/v1/chat/completions", auth),
+            "ninerouter-observability-off": (f"{base}/v1/chat/completions", auth),
             "ninerouter-translated": (f"{base}/v1/chat/completions", auth),
         }
         translated_request = REQUEST.replace('"gpt-4o"', '"claude-bench"')
@@ -176,7 +177,12 @@ def main():
         for connections in (1, 32):
             for name, (url, headers) in targets.items():
                 body = translated_request if name == "ninerouter-translated" else REQUEST
+                off = name == "ninerouter-observability-off"
+                if off:
+                    admin("PATCH", "/api/admin/settings", {"observability_enabled": False}, token)
                 results[(name, connections)] = wrk(url, connections, body, headers, work)
+                if off:
+                    admin("PATCH", "/api/admin/settings", {"observability_enabled": True}, token)
                 peak_rss = max(peak_rss, rss_mb(router.pid))
 
         stream_body = STREAM_REQUEST.replace('"gpt-4o"', '"gpt-4o-stream"')
@@ -211,6 +217,10 @@ def main():
     print(f"- Translated case (OpenAI client → Anthropic-format upstream): 32 conns {t32['rps'] / px32['rps']:.0%} of "
           f"nginx-proxy, {t32['rps'] / nr32['rps']:.0%} of the pass-through path; 1 conn added p50 "
           f"{t1['p50'] - d1['p50']:+.3f} ms")
+    off32 = results[("ninerouter-observability-off", 32)]
+    print(f"- Observability (call records in SQLite, per-minute totals, metrics) on vs off at 32 conns: "
+          f"{nr32['rps']:.0f} vs {off32['rps']:.0f} req/s, on costs {1 - nr32['rps'] / off32['rps']:.1%} "
+          f"(target ≤ 10%: {'met' if nr32['rps'] >= 0.9 * off32['rps'] else 'MISSED'})")
     print(f"- Streaming time to first byte (median of 50): direct {ttfb_direct:.2f} ms, through NineRouter {ttfb_router:.2f} ms")
     print(f"- Targets: 32 conns req/s ≥ 60% of nginx-proxy: {nr32['rps'] / px32['rps']:.0%} "
           f"({'met' if nr32['rps'] >= 0.6 * px32['rps'] else 'MISSED'}); "

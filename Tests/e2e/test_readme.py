@@ -18,5 +18,7 @@ def test_readme_curl_examples_run_as_written(workdir):
         assert result.returncode == 0, result.stdout + result.stderr
         assert '"api_key_hint"' in result.stdout
         assert '"key":"nr-' in result.stdout
+        assert '"by_provider"' in result.stdout and '"next_cursor"' in result.stdout
+        assert '"budget_usd":50' in result.stdout and "# TYPE ninerouter_requests_total counter" in result.stdout
     finally:
         srv.stop()

@@ -38,6 +38,7 @@ struct ObservabilityController {
             var filter = CallLogRepository.Filter()
             filter.provider = query.get("provider")
             filter.model = query.get("model")
+            filter.requestID = query.get("request_id")
             if let key = query.get("key") {
                 guard let id = Int64(key), id > 0 else { throw AdminError.invalid("key", "'key' must be an app key id") }
                 filter.keyID = id

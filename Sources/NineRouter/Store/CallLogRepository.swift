@@ -10,6 +10,7 @@ struct CallLogRepository: Sendable {
     struct Filter: Sendable {
         var provider: String?
         var keyID: Int64?
+        var requestID: String?
         /// Matches the model asked for or the one used.
         var model: String?
         /// 2, 4 or 5 for 2xx, 4xx, 5xx.
@@ -33,11 +34,36 @@ struct CallLogRepository: Sendable {
             """)
         for r in records {
             try statement.execute(arguments: [
-                r.time, r.requestID, r.keyID, r.keyName, r.clientAddress, r.endpoint, r.inboundFormat, r.modelRequested,
+                r.time.timeIntervalSince1970, r.requestID, r.keyID, r.keyName, r.clientAddress, r.endpoint, r.inboundFormat, r.modelRequested,
                 r.model, r.provider, r.providerID, r.proxy, r.status, r.error, r.latencyMs, r.ttftMs, r.stream,
-                r.incomplete, r.usage.input, r.usage.output, r.usage.cached, r.costUSD, JSONColumn.encode(r.attempts),
+                r.incomplete, r.usage.input, r.usage.output, r.usage.cached, r.costUSD, attemptsJSON(r.attempts),
             ])
         }
+    }
+
+    /// The attempts as a JSON array, written by hand: this runs for every call, and a
+    /// JSONEncoder per row costs more than the insert.
+    static func attemptsJSON(_ attempts: [CallRecord.Attempt]) -> String {
+        func quoted(_ text: String) -> String {
+            var out = "\""
+            for scalar in text.unicodeScalars {
+                switch scalar {
+                case "\"": out += "\\\""
+                case "\\": out += "\\\\"
+                case "\n": out += "\\n"
+                case "\r": out += "\\r"
+                case "\t": out += "\\t"
+                case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
+                default: out.unicodeScalars.append(scalar)
+                }
+            }
+            return out + "\""
+        }
+        let items = attempts.map { a in
+            "{\"provider\":\(quoted(a.provider)),\"status\":\(a.status.map(String.init) ?? "null"),"
+                + "\"error\":\(a.error.map(quoted) ?? "null"),\"duration_ms\":\((a.durationMs * 100).rounded() / 100)}"
+        }
+        return "[" + items.joined(separator: ",") + "]"
     }
 
     /// Keeps the newest `keep` rows.
@@ -54,13 +80,14 @@ struct CallLogRepository: Sendable {
         if let before { conditions.append("id < ?"); arguments.append(before) }
         if let provider = filter.provider { conditions.append("provider = ?"); arguments.append(provider) }
         if let keyID = filter.keyID { conditions.append("key_id = ?"); arguments.append(keyID) }
+        if let requestID = filter.requestID { conditions.append("request_id = ?"); arguments.append(requestID) }
         if let model = filter.model { conditions.append("(model = ? OR model_requested = ?)"); arguments += [model, model] }
         if let statusClass = filter.statusClass {
             conditions.append("status BETWEEN ? AND ?")
             arguments += [statusClass * 100, statusClass * 100 + 99]
         }
-        if let since = filter.since { conditions.append("time >= ?"); arguments.append(since) }
-        if let until = filter.until { conditions.append("time < ?"); arguments.append(until) }
+        if let since = filter.since { conditions.append("time >= ?"); arguments.append(since.timeIntervalSince1970) }
+        if let until = filter.until { conditions.append("time < ?"); arguments.append(until.timeIntervalSince1970) }
         let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
         arguments.append(limit)
         return try database.fetchAll("SELECT * FROM call_log \(whereClause) ORDER BY id DESC LIMIT ?",
@@ -84,7 +111,7 @@ struct CallLogRepository: Sendable {
     }
 
     private static func decode(_ row: Row) -> Stored {
-        var record = CallRecord(time: row["time"], requestID: row["request_id"], endpoint: row["endpoint"],
+        var record = CallRecord(time: Date(timeIntervalSince1970: row["time"]), requestID: row["request_id"], endpoint: row["endpoint"],
                                 inboundFormat: row["format"], modelRequested: row["model_requested"], status: row["status"],
                                 latencyMs: row["latency_ms"], stream: row["stream"])
         record.keyID = row["key_id"]

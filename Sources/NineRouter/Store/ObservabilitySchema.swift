@@ -2,7 +2,8 @@ import Foundation
 import GRDB
 import RouterCore
 
-/// The tables behind call records, stats and costs: `call_log` (the newest N calls in full),
+/// The tables behind call records, stats and costs: `call_log` (the newest N calls in full;
+/// `time` as Unix seconds and no index but the row id, so the writer's inserts stay cheap),
 /// `usage_minute` (per minute × provider × model × app key totals, kept forever, with
 /// latency and time-to-first-byte histograms), `model_price`, and app-key budgets.
 enum ObservabilitySchema {
@@ -17,7 +18,7 @@ enum ObservabilitySchema {
                 ALTER TABLE app_key ADD COLUMN budget_period TEXT;
                 CREATE TABLE call_log (
                     id INTEGER PRIMARY KEY AUTOINCREMENT,
-                    time DATETIME NOT NULL,
+                    time REAL NOT NULL,
                     request_id TEXT NOT NULL,
                     key_id INTEGER,
                     key_name TEXT,
@@ -41,7 +42,6 @@ enum ObservabilitySchema {
                     cost_usd REAL,
                     attempts TEXT NOT NULL
                 );
-                CREATE INDEX call_log_request ON call_log(request_id);
                 CREATE TABLE usage_minute (
                     minute INTEGER NOT NULL,
                     provider TEXT NOT NULL,
