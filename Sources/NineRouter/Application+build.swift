@@ -46,13 +46,18 @@ public func buildRouter(services: AppServices) -> Router<AppRequestContext> {
 
     let api = router.group("api/admin")
     sessions.registerLogin(on: api)
+    sessions.registerLoginHint(on: api, dataDirectory: services.config.dataDirectory,
+                               initialPasswordFromEnvironment: services.config.initialPassword != nil)
     let admin = api.group().add(middleware: AdminSessionMiddleware(authenticator: services.authenticator))
     sessions.register(on: admin)
     ProvidersController(repositories: repositories, snapshots: snapshots, probe: probe, routing: services.routing,
                         writer: services.logWriter).register(on: admin)
     KeysController(repositories: repositories, snapshots: snapshots, routing: services.routing, recorder: services.recorder,
                    writer: services.logWriter).register(on: admin)
-    AliasesController(repositories: repositories, snapshots: snapshots).register(on: admin)
+    let engine = ProxyEngine(snapshots: snapshots, state: services.routing, agent: services.agent,
+                             limits: services.config.proxyLimits, recorder: services.recorder,
+                             clientAddress: ClientAddress(trustProxy: services.config.trustProxy))
+    AliasesController(repositories: repositories, snapshots: snapshots, engine: engine).register(on: admin)
     ProxyPoolsController(repositories: repositories, snapshots: snapshots, probe: probe, routing: services.routing)
         .register(on: admin)
     SettingsController(repositories: repositories, snapshots: snapshots).register(on: admin)
@@ -61,9 +66,7 @@ public func buildRouter(services: AppServices) -> Router<AppRequestContext> {
     PricesController(repositories: repositories, snapshots: snapshots).register(on: admin)
     MetricsRoute(services: services).register(on: router)
 
-    V1Routes(engine: ProxyEngine(snapshots: snapshots, state: services.routing, agent: services.agent,
-                                 limits: services.config.proxyLimits, recorder: services.recorder,
-                                 clientAddress: ClientAddress(trustProxy: services.config.trustProxy))).register(on: router)
+    V1Routes(engine: engine).register(on: router)
     routeTable.load(router.routes.map { (path: $0.path.description, method: $0.method.rawValue) })
     return router
 }

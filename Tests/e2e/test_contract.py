@@ -66,10 +66,10 @@ def test_schemathesis_finds_no_server_error_and_no_schema_mismatch(workdir):
     srv = Server(workdir / "schemathesis-data").start()
     try:
         token = srv.login()
-        # The admin API: no 5xx at all. Test endpoints call out through libcurl (only loopback may
-        # be reached here); logout and password would end the fuzzer's own session. Each is tested
-        # on its own.
-        output = schemathesis(srv, token, "--exclude-path-regex", "(/test$|/logout$|/password$|^/v1/)",
+        # The admin API: no 5xx at all. Test and try endpoints call out through libcurl (only
+        # loopback may be reached here); logout and password would end the fuzzer's own session.
+        # Each is tested on its own.
+        output = schemathesis(srv, token, "--exclude-path-regex", "(/test$|/try$|/logout$|/password$|^/v1/)",
                               checks="not_a_server_error," + CHECKS)
         assert "Server error" not in output
         # The data path, against the providers the fuzzer created: their made-up upstreams cannot

@@ -6,10 +6,15 @@ import RouterCore
 struct AliasesController {
     let repositories: Repositories
     let snapshots: SnapshotStore
+    let engine: ProxyEngine
 
     static let fields: Set<String> = ["alias", "targets", "target", "strategy"]
 
     func register(on group: RouterGroup<AppRequestContext>) {
+        group.post("aliases/:name/try") { _, context in
+            guard let alias = try repositories.aliases.find(alias: name(context)) else { throw AdminError.notFound("alias") }
+            return JSONOutput.response(await engine.trial(model: alias.alias))
+        }
         group.get("aliases") { _, _ in
             JSONOutput.response(["data": try repositories.aliases.all().map(AliasView.init)])
         }

@@ -52,9 +52,16 @@ struct ProxyPoolsController {
         group.post("proxy-pools/:id/test") { request, context in
             let pool = try find(context)
             let body = try await JSONFields.read(request)
-            try body.rejectUnknown(allowed: ["url"])
+            try body.rejectUnknown(allowed: ["url", "proxy"])
             let target = try body.string("url").map { try Validate.baseURL($0, field: "url") } ?? Self.defaultTestTarget
-            let results = await probe.testPool(pool, target: target)
+            var tested = pool
+            if let index = try body.int("proxy") {
+                guard pool.proxies.indices.contains(index) else {
+                    throw AdminError.invalid("proxy", "'proxy' must be the index of one of the pool's \(pool.proxies.count) proxies")
+                }
+                tested.proxies = [pool.proxies[index]]
+            }
+            let results = await probe.testPool(tested, target: target)
             return JSONOutput.response(PoolTestView(target: target, ok_count: results.filter(\.ok).count,
                                                     total: results.count, results: results))
         }

@@ -29,6 +29,20 @@ struct SessionController {
         }
     }
 
+    /// `GET /api/admin/login`, also without a session: where the first password is, until the
+    /// admin has changed it (then nothing), so the login page can say so.
+    func registerLoginHint(on group: RouterGroup<AppRequestContext>, dataDirectory: String, initialPasswordFromEnvironment: Bool) {
+        group.get("login") { _, _ in
+            let hint: String? = try authenticator.usesInitialPassword()
+                ? (initialPasswordFromEnvironment
+                    ? "First start: the password is the value of INITIAL_PASSWORD on the server."
+                    : "First start: the password is in the file initial-password in the server's data directory "
+                        + "(\((dataDirectory as NSString).lastPathComponent)/initial-password).")
+                : nil
+            return JSONOutput.response(LoginHintView(password_hint: Nullable(hint)))
+        }
+    }
+
     func register(on group: RouterGroup<AppRequestContext>) {
         group.post("logout") { _, context in
             if let session = context.adminSession { try authenticator.logout(token: session.token) }
@@ -68,6 +82,10 @@ struct SessionController {
         if cookieSecure { text += "; Secure" }
         return text
     }
+}
+
+struct LoginHintView: Encodable {
+    let password_hint: Nullable<String>
 }
 
 struct LoginView: Encodable {

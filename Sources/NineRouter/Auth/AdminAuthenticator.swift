@@ -60,6 +60,11 @@ public struct AdminAuthenticator: Sendable {
         case throttled(retryAfter: Int)
     }
 
+    /// True until the admin sets a password of their own.
+    func usesInitialPassword() throws -> Bool {
+        try repository.credential()?.source != .admin
+    }
+
     func login(password: String, clientAddress: String, now: Date = Date()) async throws -> LoginResult {
         if let wait = await throttle.retryAfter(address: clientAddress, now: now) {
             return .throttled(retryAfter: wait)
