@@ -9,7 +9,7 @@ DATA_DIR ?= ./data
 VENV := .venv
 
 RUN_PACKAGES := libcurl4-openssl-dev libargon2-dev libsqlite3-dev pkg-config
-TEST_PACKAGES := $(RUN_PACKAGES) tinyproxy-bin microsocks python3 python3-venv
+TEST_PACKAGES := $(RUN_PACKAGES) tinyproxy-bin microsocks python3 python3-venv chromium chromium-driver
 
 .PHONY: run build test test-swift test-e2e deps test-deps bench clean
 

@@ -1,0 +1,301 @@
+"""The dashboard in a real headless Chromium (Debian's chromium + chromedriver, driven by
+selenium): an admin's whole first session, hostile names, a phone-width pass, and screenshots
+of every view, wide and phone, under Tests/e2e/screenshots/ (ignored by git)."""
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+import requests
+from selenium import webdriver
+from selenium.common.exceptions import NoAlertPresentException, TimeoutException
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
+
+from conftest import PASSWORD
+from test_openai_sdk import start_fake
+
+SHOTS = Path(__file__).parent / "screenshots"
+UPSTREAM_KEY = "sk-fake-dashboard-upstream-1"
+XSS = "<img src=x onerror=alert(1)>"
+VIEWS = ["overview", "providers", "keys", "aliases", "pools", "logs", "settings"]
+
+
+def chromium():
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        if shutil.which(name):
+            return shutil.which(name)
+    pytest.fail("chromium is not installed: `make test` installs Debian's chromium and chromium-driver")
+
+
+@pytest.fixture
+def browser():
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium()
+    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,900",
+                     "--force-prefers-reduced-motion"):
+        options.add_argument(argument)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=options)
+    driver.implicitly_wait(0)
+    yield driver
+    driver.quit()
+
+
+@pytest.fixture
+def upstream():
+    process, root = start_fake("openai", UPSTREAM_KEY)
+    yield root + "/v1"
+    process.terminate()
+    process.wait(timeout=10)
+
+
+def wait(driver, condition, timeout=10):
+    try:
+        return WebDriverWait(driver, timeout).until(condition)
+    except TimeoutException:
+        shoot(driver, "failure")
+        raise
+
+
+def visible(driver, css, timeout=10):
+    return wait(driver, EC.visibility_of_element_located((By.CSS_SELECTOR, css)), timeout)
+
+
+def text_in(driver, css, text, timeout=10):
+    wait(driver, EC.text_to_be_present_in_element((By.CSS_SELECTOR, css), text), timeout)
+
+
+def dialog(driver):
+    return visible(driver, "dialog[open]")
+
+
+def fill(scope, name, value):
+    field = scope.find_element(By.CSS_SELECTOR, f"[name='{name}']")
+    if field.tag_name == "select":
+        field.find_element(By.CSS_SELECTOR, f"option[value='{value}']").click()
+    else:
+        field.clear()
+        field.send_keys(value)
+
+
+def click_button(scope, label):
+    for button in scope.find_elements(By.TAG_NAME, "button"):
+        if button.text.strip() == label and button.is_displayed():
+            button.click()
+            return
+    raise AssertionError(f"no button {label!r}")
+
+
+def row_with(driver, text):
+    def find(d):
+        for row in d.find_elements(By.CSS_SELECTOR, "tbody tr"):
+            if text in row.text:
+                return row
+        return False
+    return wait(driver, find)
+
+
+def go(driver, base, view):
+    driver.get(f"{base}/#/{view}")
+    visible(driver, "main h1")
+    wait(driver, lambda d: not d.find_elements(By.CSS_SELECTOR, "main .spinner"))
+
+
+def shoot(driver, name):
+    SHOTS.mkdir(exist_ok=True)
+    driver.save_screenshot(str(SHOTS / f"{name}.png"))
+
+
+def card_value(driver, name):
+    return int(visible(driver, f"[data-card='{name}'] .value").text.replace(",", ""))
+
+
+def problems(driver):
+    """Script errors and CSP violations; refused requests (a 401 session probe, a 422 the form
+    shows at its field) are the app's business, not errors."""
+    return [entry["message"] for entry in driver.get_log("browser")
+            if entry["level"] == "SEVERE" and entry.get("source") != "network"]
+
+
+def login(driver, password=PASSWORD):
+    field = visible(driver, "input[type=password]")
+    field.clear()
+    field.send_keys(password + Keys.ENTER)
+
+
+def test_an_admins_first_session(server, browser, upstream):
+    base = server.base
+    driver = browser
+    # A deep link before logging in: the login page, with the first-start hint, then back there.
+    driver.get(f"{base}/#/providers")
+    text_in(driver, "form", "INITIAL_PASSWORD")
+    login(driver, "not-the-password")
+    text_in(driver, "[role=alert]", "Wrong password")
+    login(driver)
+    wait(driver, EC.url_contains("#/providers"))
+    text_in(driver, "main", "No providers yet")
+
+    # A provider through the dialog, then its connection test.
+    click_button(driver.find_element(By.CSS_SELECTOR, ".page-head"), "Add provider")
+    form = dialog(driver)
+    fill(form, "name", "main")
+    fill(form, "base_url", upstream)
+    fill(form, "api_key", UPSTREAM_KEY)
+    fill(form, "models", "gpt-4o\ngpt-4o-mini")
+    click_button(form, "Add provider")
+    row = row_with(driver, "main")
+    assert "sk-" in row.text and UPSTREAM_KEY not in row.text, "only the key's hint is shown"
+    click_button(row, "Test")
+    text_in(driver, "tbody .result", "Connected")
+
+    # Validation from the API appears at its field.
+    click_button(driver.find_element(By.CSS_SELECTOR, ".page-head"), "Add provider")
+    form = dialog(driver)
+    fill(form, "name", "broken")
+    fill(form, "base_url", "ftp://example.invalid")
+    click_button(form, "Add provider")
+    text_in(driver, "dialog [data-field='base_url'] .error", "http")
+    click_button(form, "Cancel")
+
+    # An API key: shown once in the dialog, with Copy.
+    go(driver, base, "keys")
+    click_button(driver.find_element(By.CSS_SELECTOR, ".page-head"), "Create key")
+    form = dialog(driver)
+    fill(form, "name", "browser-app")
+    click_button(form, "Create key")
+    secret_input = visible(driver, "dialog[open] .secret input")
+    app_key = secret_input.get_attribute("value")
+    assert app_key.startswith("nr-")
+    text_in(driver, "dialog[open]", "shown only once")
+    click_button(dialog(driver), "Copy")
+    click_button(dialog(driver), "Done")
+    row_with(driver, "browser-app")
+
+    # An alias to the provider's model, tried from the dashboard.
+    go(driver, base, "aliases")
+    click_button(driver.find_element(By.CSS_SELECTOR, ".page-head"), "Add alias")
+    form = dialog(driver)
+    fill(form, "alias", "smart")
+    target = form.find_element(By.CSS_SELECTOR, "input[list]")
+    target.send_keys("gpt-4o" + Keys.ENTER)
+    text_in(driver, "dialog[open] ol", "gpt-4o")
+    click_button(form, "Add alias")
+    row = row_with(driver, "smart")
+    click_button(row, "Try it")
+    text_in(driver, "tbody .result", "from main")
+
+    # The overview counts the call an app makes with that key and alias.
+    go(driver, base, "overview?window=1h")
+    before = card_value(driver, "calls")
+    answer = requests.post(f"{base}/v1/chat/completions", headers={"Authorization": f"Bearer {app_key}"},
+                           json={"model": "smart", "messages": [{"role": "user", "content": "from the browser test"}]}, timeout=10)
+    assert answer.status_code == 200, answer.text
+    click_button(driver.find_element(By.CSS_SELECTOR, ".page-head"), "Refresh")
+    wait(driver, lambda d: card_value(d, "calls") == before + 1)
+
+    # The call in Logs, and its details.
+    go(driver, base, "logs")
+    row = row_with(driver, "browser-app")
+    assert "smart" in row.text and "main" in row.text and "200" in row.text
+    row.click()
+    text_in(driver, "dialog[open]", answer.headers["x-request-id"])
+    text_in(driver, "dialog[open]", "Attempts")
+    click_button(dialog(driver), "Close")
+
+    # Revoking the key refuses the app's next call.
+    go(driver, base, "keys")
+    click_button(row_with(driver, "browser-app"), "Revoke")
+    click_button(dialog(driver), "Revoke")
+    wait(driver, lambda d: "browser-app" not in d.find_element(By.TAG_NAME, "main").text)
+    refused = requests.post(f"{base}/v1/chat/completions", headers={"Authorization": f"Bearer {app_key}"},
+                            json={"model": "smart", "messages": [{"role": "user", "content": "again"}]}, timeout=10)
+    assert refused.status_code == 401
+
+    # A session that ends (logged out elsewhere) sends the admin to log in, then back.
+    ended = requests.post(f"{base}/api/admin/logout", json={}, cookies={"nr_session": driver.get_cookie("nr_session")["value"]},
+                          timeout=10)
+    assert ended.status_code == 204
+    driver.find_element(By.CSS_SELECTOR, "#nav a[href='#/logs']").click()
+    visible(driver, "input[type=password]")
+    login(driver)
+    wait(driver, EC.url_contains("#/logs"))
+    row_with(driver, "smart")
+    assert problems(driver) == []
+
+
+def test_hostile_names_show_as_text_and_every_view_fits_a_phone(server, browser, upstream):
+    base = server.base
+    admin = server.admin(server.login())
+    created = admin.post(f"{base}/api/admin/providers", json={"name": XSS, "base_url": upstream, "api_key": UPSTREAM_KEY,
+                                                              "models": ["gpt-4o"]})
+    assert created.status_code == 201
+    assert admin.post(f"{base}/api/admin/aliases", json={"alias": "smart", "target": "gpt-4o"}).status_code == 201
+    key = admin.post(f"{base}/api/admin/keys", json={"name": XSS, "budget_usd": 5}).json()["key"]
+    assert admin.post(f"{base}/api/admin/proxy-pools", json={"name": "corp", "proxies": ["http://user:pw@127.0.0.1:9"]}).status_code == 201
+    for _ in range(3):
+        requests.post(f"{base}/v1/chat/completions", headers={"Authorization": f"Bearer {key}"},
+                      json={"model": "smart", "messages": [{"role": "user", "content": "hi"}]}, timeout=10)
+    requests.post(f"{base}/v1/chat/completions", headers={"Authorization": f"Bearer {key}"},
+                  json={"model": "unknown", "messages": [{"role": "user", "content": "hi"}]}, timeout=10)
+
+    driver = browser
+    driver.get(f"{base}/#/providers")
+    login(driver)
+    row = row_with(driver, XSS)
+    assert XSS in row.text
+    assert not driver.find_elements(By.CSS_SELECTOR, "main img[src='x']")
+    go(driver, base, "keys")
+    assert XSS in row_with(driver, XSS).text
+    go(driver, base, "overview?window=1h")
+    visible(driver, ".chart svg")
+    with pytest.raises(NoAlertPresentException):
+        driver.switch_to.alert.text
+
+    for width, height, label in ((1280, 900, "wide"), (375, 812, "phone")):
+        driver.set_window_size(width, height)
+        for view in VIEWS:
+            go(driver, base, view + ("?window=1h" if view == "overview" else ""))
+            time.sleep(0.2)
+            overflow = driver.execute_script("return document.documentElement.scrollWidth - document.documentElement.clientWidth")
+            assert overflow <= 0, f"{view} scrolls sideways by {overflow}px at {width}px"
+            unlabeled = driver.execute_script("""
+                return [...document.querySelectorAll('main input:not([type=hidden]):not([hidden]), main select, main textarea')]
+                  .filter(el => !(el.labels && el.labels.length) && !el.getAttribute('aria-label')).length""")
+            assert unlabeled == 0, f"{view} has inputs without labels"
+            shoot(driver, f"{view}-{label}")
+        go(driver, base, "providers")
+        click_button(driver.find_element(By.CSS_SELECTOR, ".page-head"), "Add provider")
+        dialog(driver)
+        shoot(driver, f"provider-dialog-{label}")
+        driver.find_element(By.CSS_SELECTOR, "dialog[open]").send_keys(Keys.ESCAPE)
+        wait(driver, lambda d: not d.find_elements(By.CSS_SELECTOR, "dialog[open]"))
+    driver.get(f"{base}/#/logout-test")
+    assert problems(driver) == []
+
+
+def test_the_keyboard_alone_reaches_every_view(server, browser):
+    driver = browser
+    driver.get(f"{server.base}/#/overview")
+    login(driver)
+    visible(driver, "#nav")
+    body = driver.find_element(By.TAG_NAME, "body")
+    reached = set()
+    for _ in range(80):
+        body.send_keys(Keys.TAB)
+        focused = driver.switch_to.active_element
+        view = focused.get_attribute("data-view")
+        if view and view not in reached:
+            focused.send_keys(Keys.ENTER)
+            wait(driver, EC.url_contains(f"#/{view}"))
+            reached.add(view)
+            body = driver.find_element(By.TAG_NAME, "body")
+            driver.execute_script("document.querySelector('.brand').focus()")
+    assert reached == set(VIEWS)
+    outline = driver.execute_script("""
+        const link = document.querySelector('#nav a'); link.focus();
+        return getComputedStyle(link).outlineStyle""")
+    assert outline != "none", "focus must be visible"

@@ -1,0 +1,172 @@
+// Providers: connections with live status and usage; add/edit in a dialog with per-type
+// defaults; test, enable/disable, delete.
+import { api } from '../api.js';
+import {
+  badge, checkbox, clear, confirmAction, empty, field, fmt, h, list, loading, openDialog, pageHead, select, showErrors,
+  table, toast,
+} from '../dom.js';
+
+export const title = 'Providers';
+
+const DEFAULT_BASE = {
+  openai: 'https://api.openai.com/v1',
+  anthropic: 'https://api.anthropic.com',
+  gemini: 'https://generativelanguage.googleapis.com',
+};
+
+function status(provider) {
+  if (!provider.enabled) return badge('Disabled', 'neutral');
+  const s = provider.status;
+  if (s.cooling_until && new Date(s.cooling_until) > new Date()) {
+    return h('div', {}, badge(`Cooling down until ${new Date(s.cooling_until).toLocaleTimeString()}`, 'warn'),
+      s.last_error ? h('div', { class: 'muted' }, s.last_error) : null);
+  }
+  return h('div', {}, badge('Healthy', 'ok'),
+    s.last_error ? h('div', { class: 'muted' }, `Last error ${fmt.ago(s.last_error_at)}: ${s.last_error}`) : null);
+}
+
+function models(names) {
+  if (!names.length) return h('span', { class: 'muted' }, 'any model');
+  const shown = names.slice(0, 4).map((m) => h('span', { class: 'chip' }, m));
+  return h('div', { class: 'chips' }, shown, names.length > 4 ? h('span', { class: 'chip' }, `+${names.length - 4}`) : null);
+}
+
+export async function render(container) {
+  const add = h('button', { type: 'button' }, 'Add provider');
+  const body = h('div', {}, loading());
+  container.append(pageHead('Providers', 'The AI services NineRouter calls, with their keys.', add), body);
+  let pools = [];
+
+  async function load() {
+    const [providerList, poolList] = await Promise.all([api.get('/api/admin/providers'), api.get('/api/admin/proxy-pools')]);
+    pools = poolList.data;
+    const rows = providerList.data;
+    if (!rows.length) {
+      clear(body, h('div', { class: 'panel' }, empty('No providers yet. Add one with its API key to start routing calls.',
+        h('button', { type: 'button', onclick: () => edit() }, 'Add provider'))));
+      return;
+    }
+    const poolName = (id) => pools.find((p) => p.id === id)?.name;
+    clear(body, h('div', { class: 'panel' }, table([
+      { label: 'Name', render: (p) => h('div', {}, h('strong', {}, p.name), ' ', badge(p.type)) },
+      { label: 'Base URL', render: (p) => h('span', { class: 'mono' }, p.base_url) },
+      { label: 'Key', render: (p) => h('span', { class: 'mono' }, p.has_api_key ? p.api_key_hint : 'none') },
+      { label: 'Models', render: (p) => models(p.models) },
+      { label: 'Priority / weight', render: (p) => `${p.priority} / ${p.weight}` },
+      { label: 'Proxy pool', render: (p) => poolName(p.proxy_pool_id) || h('span', { class: 'muted' }, 'direct') },
+      { label: 'Status', render: (p) => h('div', {}, status(p), h('div', { class: 'muted' }, `${p.status.in_flight} in flight`)) },
+      { label: 'Usage', render: (p) => h('div', {}, `${fmt.number(p.usage.calls)} calls`,
+        h('div', { class: 'muted' }, `${fmt.number(p.usage.input_tokens + p.usage.output_tokens)} tokens · ${fmt.usd(p.usage.cost_usd)}`)) },
+      { label: '', render: actions },
+    ], rows)));
+  }
+
+  function actions(provider) {
+    const result = h('div', { class: 'result', 'aria-live': 'polite' });
+    const test = h('button', { type: 'button', class: 'small secondary' }, 'Test');
+    test.addEventListener('click', async () => {
+      test.disabled = true;
+      result.className = 'result';
+      result.textContent = 'Testing…';
+      try {
+        const r = await api.post(`/api/admin/providers/${provider.id}/test`);
+        result.className = `result ${r.ok ? 'ok' : 'bad'}`;
+        result.textContent = r.ok
+          ? `Connected in ${r.latency_ms} ms · ${r.models.length} models`
+          : `Failed${r.status ? ` (HTTP ${r.status})` : ''}: ${r.error || 'no answer'}`;
+      } catch (error) {
+        result.className = 'result bad';
+        result.textContent = error.message;
+      } finally {
+        test.disabled = false;
+      }
+    });
+    const toggle = h('button', { type: 'button', class: 'small ghost' }, provider.enabled ? 'Disable' : 'Enable');
+    toggle.addEventListener('click', async () => {
+      try {
+        await api.patch(`/api/admin/providers/${provider.id}`, { enabled: !provider.enabled });
+        toast(`${provider.name} ${provider.enabled ? 'disabled' : 'enabled'}.`);
+        await load();
+      } catch (error) { toast(error.message, 'bad'); }
+    });
+    const remove = h('button', { type: 'button', class: 'small danger' }, 'Delete');
+    remove.addEventListener('click', async () => {
+      if (!(await confirmAction(`Delete the provider "${provider.name}"? Calls will no longer be sent to it.`))) return;
+      try {
+        await api.delete(`/api/admin/providers/${provider.id}`);
+        toast(`${provider.name} deleted.`);
+        await load();
+      } catch (error) { toast(error.message, 'bad'); }
+    });
+    return h('div', {}, h('div', { class: 'actions' }, test,
+      h('button', { type: 'button', class: 'small ghost', onclick: () => edit(provider) }, 'Edit'), toggle, remove), result);
+  }
+
+  function edit(provider) {
+    const creating = !provider;
+    const p = provider || { type: 'openai', models: [], priority: 0, weight: 1, enabled: true, proxy_pool_id: null };
+    const type = select('type', [['openai', 'OpenAI or compatible'], ['anthropic', 'Anthropic'], ['gemini', 'Google Gemini']], p.type);
+    const baseURL = h('input', { type: 'url', value: creating ? '' : p.base_url, placeholder: DEFAULT_BASE[p.type], autocomplete: 'off' });
+    const baseHint = h('span');
+    const updateHint = () => {
+      baseURL.placeholder = DEFAULT_BASE[type.value];
+      baseHint.textContent = `Leave empty for ${DEFAULT_BASE[type.value]}. OpenAI-compatible servers (vLLM, Ollama, OpenRouter…) use their own URL ending in /v1.`;
+    };
+    type.addEventListener('change', updateHint);
+    updateHint();
+    const key = h('input', { type: 'password', autocomplete: 'off', placeholder: creating ? '' : `${p.api_key_hint} (unchanged)` });
+    const form = h('form', { novalidate: true },
+      h('div', { class: 'form-error error', role: 'alert' }),
+      field('Name', h('input', { value: p.name || '', required: true, autocomplete: 'off' }), { name: 'name' }),
+      h('div', { class: 'row' },
+        field('Type', type, { name: 'type' }),
+        field('Proxy pool', select('proxy_pool_id', [['', 'None (direct)'], ...pools.map((pool) => [pool.id, pool.name])], p.proxy_pool_id),
+          { name: 'proxy_pool_id' })),
+      field('Base URL', baseURL, { name: 'base_url', hint: baseHint }),
+      field('API key', key, { name: 'api_key', hint: creating ? 'Stored encrypted; never shown again.' : 'Leave empty to keep the stored key.' }),
+      field('Models', h('textarea', { rows: 3 }, p.models.join('\n')),
+        { name: 'models', hint: 'One per line. Empty: any model no other provider claims.' }),
+      h('div', { class: 'row' },
+        field('Priority', h('input', { type: 'number', value: p.priority, step: 1 }), { name: 'priority', hint: 'Lower is tried first.' }),
+        field('Weight', h('input', { type: 'number', value: p.weight, min: 1, step: 1 }), { name: 'weight', hint: 'For weighted balancing.' })),
+      checkbox('Enabled', 'enabled', p.enabled));
+    const save = h('button', { type: 'submit' }, creating ? 'Add provider' : 'Save');
+    form.append(h('button', { type: 'submit', hidden: true }));
+    const cancel = h('button', { type: 'button', class: 'ghost' }, 'Cancel');
+    const { close } = openDialog(creating ? 'Add provider' : `Edit ${p.name}`, form, [cancel, save]);
+    cancel.addEventListener('click', () => close());
+    save.addEventListener('click', () => form.requestSubmit());
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      const v = form.elements;
+      const payload = {
+        name: v.name.value.trim(),
+        type: v.type.value,
+        models: list(v.models.value),
+        priority: Number(v.priority.value || 0),
+        weight: Number(v.weight.value || 1),
+        proxy_pool_id: v.proxy_pool_id.value ? Number(v.proxy_pool_id.value) : null,
+        enabled: v.enabled.checked,
+      };
+      if (v.base_url.value.trim()) payload.base_url = v.base_url.value.trim();
+      else if (creating || v.type.value !== p.type) payload.base_url = DEFAULT_BASE[v.type.value];
+      if (v.api_key.value) payload.api_key = v.api_key.value;
+      save.disabled = true;
+      try {
+        if (creating) await api.post('/api/admin/providers', payload);
+        else await api.patch(`/api/admin/providers/${p.id}`, payload);
+        close('saved');
+        toast(creating ? `${payload.name} added.` : `${payload.name} saved.`);
+        await load();
+      } catch (error) {
+        showErrors(form, error);
+      } finally {
+        save.disabled = false;
+      }
+    });
+    form.elements.name.focus();
+  }
+
+  add.addEventListener('click', () => edit());
+  await load();
+}
