@@ -273,7 +273,18 @@ def test_hostile_names_show_as_text_and_every_view_fits_a_phone(server, browser,
         shoot(driver, f"provider-dialog-{label}")
         driver.find_element(By.CSS_SELECTOR, "dialog[open]").send_keys(Keys.ESCAPE)
         wait(driver, lambda d: not d.find_elements(By.CSS_SELECTOR, "dialog[open]"))
-    driver.get(f"{base}/#/logout-test")
+    # Dark mode follows the system.
+    driver.set_window_size(1280, 900)
+    driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": [{"name": "prefers-color-scheme", "value": "dark"}]})
+    go(driver, base, "overview?window=1h")
+    visible(driver, ".chart svg")
+    background = driver.execute_script("return getComputedStyle(document.body).backgroundColor")
+    assert background == "rgb(16, 19, 28)", background
+    shoot(driver, "overview-dark")
+    go(driver, base, "logs")
+    shoot(driver, "logs-dark")
+    driver.get(f"{base}/#/no-such-view")
+    text_in(driver, "main", "no such page")
     assert problems(driver) == []
 
 
@@ -299,3 +310,16 @@ def test_the_keyboard_alone_reaches_every_view(server, browser):
         const link = document.querySelector('#nav a'); link.focus();
         return getComputedStyle(link).outlineStyle""")
     assert outline != "none", "focus must be visible"
+
+
+def test_the_login_page_shows_the_throttle_wait(server, browser):
+    driver = browser
+    driver.get(f"{server.base}/#/overview")
+    for attempt in range(5):
+        login(driver, f"wrong-{attempt}")
+        text_in(driver, "[role=alert]", "Wrong password")
+        wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, "form button[type=submit]").is_enabled())
+    login(driver, "wrong-again")
+    text_in(driver, "[role=alert]", "Too many failed attempts. Try again in")
+    assert not driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").is_enabled()
+    shoot(driver, "login-throttled")
