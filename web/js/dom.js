@@ -103,6 +103,36 @@ export function openDialog(title, body, actions = []) {
   return { dialog, closed, close: (value = '') => dialog.close(value) };
 }
 
+/**
+ * A form in a dialog: Save (or Enter) runs `submit`; its errors show at their fields; on success
+ * the dialog closes and `after` gets what `submit` returned.
+ */
+export function formDialog(title, form, saveLabel, submit, after = () => {}) {
+  form.noValidate = true;
+  form.append(h('button', { type: 'submit', hidden: true, tabindex: -1 }));
+  const save = h('button', { type: 'button' }, saveLabel);
+  const cancel = h('button', { type: 'button', class: 'ghost' }, 'Cancel');
+  const dialog = openDialog(title, form, [cancel, save]);
+  cancel.addEventListener('click', () => dialog.close());
+  async function run() {
+    save.disabled = true;
+    try {
+      const result = await submit(form.elements);
+      dialog.close('saved');
+      await after(result);
+    } catch (error) {
+      showErrors(form, error);
+    } finally {
+      save.disabled = false;
+    }
+  }
+  save.addEventListener('click', run);
+  form.addEventListener('submit', (event) => { event.preventDefault(); run(); });
+  const first = form.querySelector('input:not([hidden]):not([readonly]), select, textarea');
+  if (first) first.focus();
+  return dialog;
+}
+
 /** Asks before a destructive action; resolves true when confirmed. */
 export function confirmAction(message, confirmLabel = 'Delete') {
   const cancel = h('button', { type: 'button', class: 'ghost' }, 'Cancel');

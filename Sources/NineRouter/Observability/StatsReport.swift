@@ -58,49 +58,33 @@ struct Figures: Encodable {
 
 /// The whole answer of `GET /api/admin/stats`.
 struct StatsReport: Encodable {
-    struct ProviderRow: Encodable {
-        let provider: String
-        let figures: Figures
+    /// One group's figures with the fields that name the group (`provider`, `key_id` and
+    /// `key_name`, `model`, or `start`), side by side in one object.
+    struct Row: Encodable {
+        enum Label: Encodable {
+            case text(String?)
+            case id(Int64?)
+            case date(Date)
 
-        func encode(to encoder: any Encoder) throws {
-            try figures.encode(to: encoder)
-            var container = encoder.container(keyedBy: Key.self)
-            try container.encode(provider, forKey: Key("provider"))
+            func encode(to encoder: any Encoder) throws {
+                var container = encoder.singleValueContainer()
+                switch self {
+                case .text(let value): try container.encode(value)
+                case .id(let value): try container.encode(value)
+                case .date(let value): try container.encode(value)
+                }
+            }
         }
-    }
 
-    struct KeyRow: Encodable {
-        let key_id: Int64?
-        let key_name: String?
+        let labels: KeyValuePairs<String, Label>
         let figures: Figures
+
+        var calls: Int { figures.calls }
 
         func encode(to encoder: any Encoder) throws {
             try figures.encode(to: encoder)
             var container = encoder.container(keyedBy: Key.self)
-            try container.encode(key_id, forKey: Key("key_id"))
-            try container.encode(key_name, forKey: Key("key_name"))
-        }
-    }
-
-    struct ModelRow: Encodable {
-        let model: String
-        let figures: Figures
-
-        func encode(to encoder: any Encoder) throws {
-            try figures.encode(to: encoder)
-            var container = encoder.container(keyedBy: Key.self)
-            try container.encode(model, forKey: Key("model"))
-        }
-    }
-
-    struct TimelineRow: Encodable {
-        let start: Date
-        let figures: Figures
-
-        func encode(to encoder: any Encoder) throws {
-            try figures.encode(to: encoder)
-            var container = encoder.container(keyedBy: Key.self)
-            try container.encode(start, forKey: Key("start"))
+            for (name, value) in labels { try container.encode(value, forKey: Key(name)) }
         }
     }
 
@@ -116,10 +100,10 @@ struct StatsReport: Encodable {
     let to: Date
     let bucket_seconds: Int
     let total: Figures
-    let by_provider: [ProviderRow]
-    let by_key: [KeyRow]
-    let by_model: [ModelRow]
-    let timeline: [TimelineRow]
+    let by_provider: [Row]
+    let by_key: [Row]
+    let by_model: [Row]
+    let timeline: [Row]
 
     /// Minutes per timeline bucket: about 60 buckets, in round sizes.
     static func bucketMinutes(from: Date, to: Date) -> Int {
@@ -135,20 +119,21 @@ struct StatsReport: Encodable {
         bucket_seconds = bucket * 60
         total = Figures(try usage.groups(.none, from: from, to: to).first?.totals ?? UsageRepository.Totals())
         by_provider = try usage.groups(.provider, from: from, to: to)
-            .map { ProviderRow(provider: $0.label, figures: Figures($0.totals)) }.sorted { $0.figures.calls > $1.figures.calls }
+            .map { Row(labels: ["provider": .text($0.label)], figures: Figures($0.totals)) }.sorted { $0.calls > $1.calls }
         by_key = try usage.groups(.key, from: from, to: to).map {
             let id = Int64($0.label) ?? 0
-            return KeyRow(key_id: id == 0 ? nil : id, key_name: id == 0 ? nil : $0.name, figures: Figures($0.totals))
-        }.sorted { $0.figures.calls > $1.figures.calls }
+            return Row(labels: ["key_id": .id(id == 0 ? nil : id), "key_name": .text(id == 0 ? nil : $0.name)],
+                       figures: Figures($0.totals))
+        }.sorted { $0.calls > $1.calls }
         by_model = try usage.groups(.model, from: from, to: to)
-            .map { ModelRow(model: $0.label, figures: Figures($0.totals)) }.sorted { $0.figures.calls > $1.figures.calls }
+            .map { Row(labels: ["model": .text($0.label)], figures: Figures($0.totals)) }.sorted { $0.calls > $1.calls }
         let filled = Dictionary(uniqueKeysWithValues: try usage.groups(.timeline(minutes: bucket), from: from, to: to)
             .map { (Int64($0.label) ?? 0, $0.totals) })
         let first = (UsageRepository.minute(of: from) / Int64(bucket)) * Int64(bucket)
         let last = UsageRepository.minute(of: to)
         timeline = stride(from: first, through: last, by: bucket).map { minute in
-            TimelineRow(start: Date(timeIntervalSince1970: Double(minute) * 60),
-                        figures: Figures(filled[minute] ?? UsageRepository.Totals()))
+            Row(labels: ["start": .date(Date(timeIntervalSince1970: Double(minute) * 60))],
+                figures: Figures(filled[minute] ?? UsageRepository.Totals()))
         }
     }
 }

@@ -2,7 +2,7 @@
 // "Try it" sends a tiny request through the alias and shows which provider answered.
 import { api } from '../api.js';
 import {
-  badge, clear, confirmAction, empty, field, fmt, h, loading, nextId, openDialog, pageHead, select, showErrors, table, toast,
+  badge, clear, confirmAction, empty, field, fmt, formDialog, h, loading, nextId, pageHead, select, table, toast,
 } from '../dom.js';
 
 export const title = 'Model aliases';
@@ -94,42 +94,31 @@ export async function render(container) {
       picker.focus();
     }
     addTarget.addEventListener('click', addPicked);
-    picker.addEventListener('keydown', (event) => { if (event.key === 'Enter') { event.preventDefault(); addPicked(); } });
+    picker.addEventListener('keydown', (event) => {
+      if (event.key === 'Enter') { event.preventDefault(); event.stopPropagation(); addPicked(); }
+    });
     drawTargets();
     const targetsField = h('div', { class: 'field list-editor', 'data-field': 'targets' },
       h('label', { for: picker.id || (picker.id = nextId()) }, 'Targets, tried in this order'),
       items, h('div', { class: 'secret' }, picker, addTarget),
       h('datalist', { id: listId }, known.map((m) => h('option', { value: m }))),
       h('div', { class: 'error', 'aria-live': 'polite' }));
-    const form = h('form', { novalidate: true },
+    const form = h('form', {},
       h('div', { class: 'form-error error', role: 'alert' }),
       field('Alias', h('input', { value: alias ? alias.alias : '', autocomplete: 'off', required: true }),
         { name: 'alias', hint: 'Letters, digits and . _ : - (apps send it as the model).' }),
       targetsField,
       field('Strategy', select('strategy', STRATEGIES, alias ? alias.strategy : 'fallback'), { name: 'strategy' }));
-    const save = h('button', { type: 'button' }, creating ? 'Add alias' : 'Save');
-    const cancel = h('button', { type: 'button', class: 'ghost' }, 'Cancel');
-    const { close } = openDialog(creating ? 'Add alias' : `Edit ${alias.alias}`, form, [cancel, save]);
-    cancel.addEventListener('click', () => close());
-    async function submit() {
+    formDialog(creating ? 'Add alias' : `Edit ${alias.alias}`, form, creating ? 'Add alias' : 'Save', async (v) => {
       if (picker.value.trim()) addPicked();
-      const payload = { alias: form.elements.alias.value.trim(), targets, strategy: form.elements.strategy.value };
-      save.disabled = true;
-      try {
-        if (creating) await api.post('/api/admin/aliases', payload);
-        else await api.patch(`/api/admin/aliases/${encodeURIComponent(alias.alias)}`, payload);
-        close('saved');
-        toast(`${payload.alias} saved.`);
-        await load();
-      } catch (error) {
-        showErrors(form, error);
-      } finally {
-        save.disabled = false;
-      }
-    }
-    save.addEventListener('click', submit);
-    form.addEventListener('submit', (event) => { event.preventDefault(); submit(); });
-    form.elements.alias.focus();
+      const payload = { alias: v.alias.value.trim(), targets, strategy: v.strategy.value };
+      if (creating) await api.post('/api/admin/aliases', payload);
+      else await api.patch(`/api/admin/aliases/${encodeURIComponent(alias.alias)}`, payload);
+      return payload.alias;
+    }, async (name) => {
+      toast(`${name} saved.`);
+      await load();
+    });
   }
 
   add.addEventListener('click', () => edit());

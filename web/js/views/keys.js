@@ -1,7 +1,7 @@
 // API keys: create (the key is shown once, with Copy), limits and budgets, usage, revoke.
 import { api } from '../api.js';
 import {
-  badge, checkbox, clear, confirmAction, empty, field, fmt, h, list, loading, openDialog, pageHead, select, showErrors,
+  badge, checkbox, clear, confirmAction, empty, field, fmt, formDialog, h, list, loading, openDialog, pageHead, select,
   table, toast,
 } from '../dom.js';
 
@@ -116,7 +116,7 @@ export async function render(container) {
   function edit(key) {
     const creating = !key;
     const k = key || { name: '', allowed_models: null, rpm_limit: null, tpm_limit: null, budget_usd: null, budget_period: 'monthly', expires_at: null, enabled: true };
-    const form = h('form', { novalidate: true },
+    const form = h('form', {},
       h('div', { class: 'form-error error', role: 'alert' }),
       field('Name', h('input', { value: k.name, required: true, autocomplete: 'off' }), { name: 'name', hint: 'The app this key is for.' }),
       field('Allowed models', h('textarea', { rows: 2 }, (k.allowed_models || []).join('\n')),
@@ -129,16 +129,8 @@ export async function render(container) {
         field('Budget period', select('budget_period', [['daily', 'Daily'], ['monthly', 'Monthly'], ['total', 'Total']], k.budget_period || 'monthly'),
           { name: 'budget_period' })),
       field('Expires', h('input', { type: 'datetime-local', value: localValue(k.expires_at) }), { name: 'expires_at', hint: 'Empty: never.' }),
-      creating ? null : checkbox('Enabled', 'enabled', k.enabled),
-      h('button', { type: 'submit', hidden: true }));
-    const save = h('button', { type: 'button' }, creating ? 'Create key' : 'Save');
-    const cancel = h('button', { type: 'button', class: 'ghost' }, 'Cancel');
-    const { close } = openDialog(creating ? 'Create API key' : `Edit ${k.name}`, form, [cancel, save]);
-    cancel.addEventListener('click', () => close());
-    save.addEventListener('click', () => form.requestSubmit());
-    form.addEventListener('submit', async (event) => {
-      event.preventDefault();
-      const v = form.elements;
+      creating ? null : checkbox('Enabled', 'enabled', k.enabled));
+    formDialog(creating ? 'Create API key' : `Edit ${k.name}`, form, creating ? 'Create key' : 'Save', async (v) => {
       const number = (input) => (input.value === '' ? null : Number(input.value));
       const allowed = list(v.allowed_models.value);
       const payload = {
@@ -152,26 +144,12 @@ export async function render(container) {
       };
       if (!creating) payload.enabled = v.enabled.checked;
       if (creating && payload.expires_at === null) delete payload.expires_at;
-      save.disabled = true;
-      try {
-        if (creating) {
-          const created = await api.post('/api/admin/keys', payload);
-          close('saved');
-          await load();
-          await showSecret(created.key, created.name);
-        } else {
-          await api.patch(`/api/admin/keys/${k.id}`, payload);
-          close('saved');
-          toast(`${payload.name} saved.`);
-          await load();
-        }
-      } catch (error) {
-        showErrors(form, error);
-      } finally {
-        save.disabled = false;
-      }
+      return creating ? api.post('/api/admin/keys', payload) : api.patch(`/api/admin/keys/${k.id}`, payload);
+    }, async (saved) => {
+      await load();
+      if (creating) await showSecret(saved.key, saved.name);
+      else toast(`${saved.name} saved.`);
     });
-    form.elements.name.focus();
   }
 
   add.addEventListener('click', () => edit());

@@ -2,7 +2,7 @@
 // and which providers send their calls through the pool.
 import { api } from '../api.js';
 import {
-  badge, checkbox, clear, confirmAction, empty, field, h, list, loading, openDialog, pageHead, select, showErrors, table, toast,
+  badge, checkbox, clear, confirmAction, empty, field, formDialog, h, list, loading, pageHead, select, table, toast,
 } from '../dom.js';
 
 export const title = 'Proxy pools';
@@ -75,36 +75,22 @@ export async function render(container) {
 
   function edit(pool) {
     const creating = !pool;
-    const form = h('form', { novalidate: true },
+    const form = h('form', {},
       h('div', { class: 'form-error error', role: 'alert' }),
       field('Name', h('input', { value: pool ? pool.name : '', autocomplete: 'off', required: true }), { name: 'name' }),
       field('Proxies', h('textarea', { rows: 4, spellcheck: 'false' }, pool ? pool.proxies.join('\n') : ''),
         { name: 'proxies', hint: 'One per line: http://, https://, socks5:// or socks5h://, with user:password@ if needed. Masked passwords (****) keep the stored one.' }),
       field('Strategy', select('strategy', STRATEGIES, pool ? pool.strategy : 'failover'), { name: 'strategy' }),
       checkbox('Strict: never fall back to a direct connection', 'strict', pool ? pool.strict : false));
-    const save = h('button', { type: 'button' }, creating ? 'Add pool' : 'Save');
-    const cancel = h('button', { type: 'button', class: 'ghost' }, 'Cancel');
-    const { close } = openDialog(creating ? 'Add proxy pool' : `Edit ${pool.name}`, form, [cancel, save]);
-    cancel.addEventListener('click', () => close());
-    async function submit() {
-      const v = form.elements;
-      const payload = { name: v.name.value.trim(), proxies: list(v.proxies.value.replace(/,/g, '\n')), strategy: v.strategy.value, strict: v.strict.checked };
-      save.disabled = true;
-      try {
-        if (creating) await api.post('/api/admin/proxy-pools', payload);
-        else await api.patch(`/api/admin/proxy-pools/${pool.id}`, payload);
-        close('saved');
-        toast(`${payload.name} saved.`);
-        await load();
-      } catch (error) {
-        showErrors(form, error);
-      } finally {
-        save.disabled = false;
-      }
-    }
-    save.addEventListener('click', submit);
-    form.addEventListener('submit', (event) => { event.preventDefault(); submit(); });
-    form.elements.name.focus();
+    formDialog(creating ? 'Add proxy pool' : `Edit ${pool.name}`, form, creating ? 'Add pool' : 'Save', async (v) => {
+      const payload = { name: v.name.value.trim(), proxies: list(v.proxies.value), strategy: v.strategy.value, strict: v.strict.checked };
+      if (creating) await api.post('/api/admin/proxy-pools', payload);
+      else await api.patch(`/api/admin/proxy-pools/${pool.id}`, payload);
+      return payload.name;
+    }, async (name) => {
+      toast(`${name} saved.`);
+      await load();
+    });
   }
 
   add.addEventListener('click', () => edit());

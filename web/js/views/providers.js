@@ -2,8 +2,7 @@
 // defaults; test, enable/disable, delete.
 import { api } from '../api.js';
 import {
-  badge, checkbox, clear, confirmAction, empty, field, fmt, h, list, loading, openDialog, pageHead, select, showErrors,
-  table, toast,
+  badge, checkbox, clear, confirmAction, empty, field, fmt, formDialog, h, list, loading, pageHead, select, table, toast,
 } from '../dom.js';
 
 export const title = 'Providers';
@@ -115,7 +114,7 @@ export async function render(container) {
     type.addEventListener('change', updateHint);
     updateHint();
     const key = h('input', { type: 'password', autocomplete: 'off', placeholder: creating ? '' : `${p.api_key_hint} (unchanged)` });
-    const form = h('form', { novalidate: true },
+    const form = h('form', {},
       h('div', { class: 'form-error error', role: 'alert' }),
       field('Name', h('input', { value: p.name || '', required: true, autocomplete: 'off' }), { name: 'name' }),
       h('div', { class: 'row' },
@@ -130,15 +129,7 @@ export async function render(container) {
         field('Priority', h('input', { type: 'number', value: p.priority, step: 1 }), { name: 'priority', hint: 'Lower is tried first.' }),
         field('Weight', h('input', { type: 'number', value: p.weight, min: 1, step: 1 }), { name: 'weight', hint: 'For weighted balancing.' })),
       checkbox('Enabled', 'enabled', p.enabled));
-    const save = h('button', { type: 'submit' }, creating ? 'Add provider' : 'Save');
-    form.append(h('button', { type: 'submit', hidden: true }));
-    const cancel = h('button', { type: 'button', class: 'ghost' }, 'Cancel');
-    const { close } = openDialog(creating ? 'Add provider' : `Edit ${p.name}`, form, [cancel, save]);
-    cancel.addEventListener('click', () => close());
-    save.addEventListener('click', () => form.requestSubmit());
-    form.addEventListener('submit', async (event) => {
-      event.preventDefault();
-      const v = form.elements;
+    formDialog(creating ? 'Add provider' : `Edit ${p.name}`, form, creating ? 'Add provider' : 'Save', async (v) => {
       const payload = {
         name: v.name.value.trim(),
         type: v.type.value,
@@ -151,20 +142,13 @@ export async function render(container) {
       if (v.base_url.value.trim()) payload.base_url = v.base_url.value.trim();
       else if (creating || v.type.value !== p.type) payload.base_url = DEFAULT_BASE[v.type.value];
       if (v.api_key.value) payload.api_key = v.api_key.value;
-      save.disabled = true;
-      try {
-        if (creating) await api.post('/api/admin/providers', payload);
-        else await api.patch(`/api/admin/providers/${p.id}`, payload);
-        close('saved');
-        toast(creating ? `${payload.name} added.` : `${payload.name} saved.`);
-        await load();
-      } catch (error) {
-        showErrors(form, error);
-      } finally {
-        save.disabled = false;
-      }
+      if (creating) await api.post('/api/admin/providers', payload);
+      else await api.patch(`/api/admin/providers/${p.id}`, payload);
+      return payload.name;
+    }, async (name) => {
+      toast(creating ? `${name} added.` : `${name} saved.`);
+      await load();
     });
-    form.elements.name.focus();
   }
 
   add.addEventListener('click', () => edit());

@@ -1,7 +1,7 @@
 // Settings: the admin password, routing and observability switches, and model prices.
 import { api } from '../api.js';
 import {
-  checkbox, clear, confirmAction, empty, field, fmt, h, loading, openDialog, pageHead, select, showErrors, table, toast,
+  checkbox, clear, confirmAction, empty, field, fmt, formDialog, h, loading, pageHead, select, showErrors, table, toast,
 } from '../dom.js';
 
 export const title = 'Settings';
@@ -99,33 +99,22 @@ function pricesPanel() {
   function edit(price) {
     const creating = !price;
     const amount = (name, value) => h('input', { type: 'number', min: 0, step: 'any', value: value ?? '' });
-    const form = h('form', { novalidate: true },
+    const form = h('form', {},
       h('div', { class: 'form-error error', role: 'alert' }),
       field('Model', h('input', { value: price ? price.model : '', readonly: !creating, autocomplete: 'off' }), { name: 'model' }),
       h('div', { class: 'row' },
         field('Input', amount('input', price?.input_per_mtok), { name: 'input_per_mtok' }),
         field('Output', amount('output', price?.output_per_mtok), { name: 'output_per_mtok' }),
         field('Cached input', amount('cached', price?.cached_per_mtok), { name: 'cached_per_mtok', hint: 'Empty: as input.' })));
-    const save = h('button', { type: 'button' }, 'Save price');
-    const cancel = h('button', { type: 'button', class: 'ghost' }, 'Cancel');
-    const { close } = openDialog(creating ? 'Add price' : `Price of ${price.model}`, form, [cancel, save]);
-    cancel.addEventListener('click', () => close());
-    async function submit() {
-      const v = form.elements;
+    formDialog(creating ? 'Add price' : `Price of ${price.model}`, form, 'Save price', async (v) => {
       const model = v.model.value.trim();
-      if (!model) { showErrors(form, { field: 'model', message: 'Name the model.' }); return; }
+      if (!model) throw { field: 'model', message: 'Name the model.' };
       const number = (input) => (input.value === '' ? null : Number(input.value));
-      try {
-        await api.put(`/api/admin/prices/${encodeURIComponent(model)}`, {
-          input_per_mtok: number(v.input_per_mtok) ?? 0, output_per_mtok: number(v.output_per_mtok) ?? 0,
-          cached_per_mtok: number(v.cached_per_mtok),
-        });
-        close('saved');
-        await load();
-      } catch (error) { showErrors(form, error); }
-    }
-    save.addEventListener('click', submit);
-    form.addEventListener('submit', (event) => { event.preventDefault(); submit(); });
+      await api.put(`/api/admin/prices/${encodeURIComponent(model)}`, {
+        input_per_mtok: number(v.input_per_mtok) ?? 0, output_per_mtok: number(v.output_per_mtok) ?? 0,
+        cached_per_mtok: number(v.cached_per_mtok),
+      });
+    }, load);
   }
 
   load().catch((error) => clear(body, h('p', { class: 'error' }, error.message)));
