@@ -14,18 +14,15 @@ struct ObservabilityController {
 
     func register(on group: RouterGroup<AppRequestContext>) {
         group.get("stats") { request, _ in
-            let query = request.uri.queryParameters
+            let query = QueryReader(request)
             let now = Date()
             var to = now
             var from = now.addingTimeInterval(-86400)
-            if let window = query.get("window") {
-                guard let seconds = Self.windows[window] else {
-                    throw AdminError.invalid("window", "'window' must be 1h, 24h, 7d or 30d")
-                }
+            if let seconds = try query.value("window", "'window' must be 1h, 24h, 7d or 30d", { Self.windows[$0] }) {
                 from = now.addingTimeInterval(-seconds)
             }
-            if let text = query.get("from") { from = try Self.date(text, "from") }
-            if let text = query.get("to") { to = try Self.date(text, "to") }
+            from = try query.date("from") ?? from
+            to = try query.date("to") ?? to
             guard from < to else { throw AdminError.invalid("from", "'from' must be before 'to'") }
             guard to.timeIntervalSince(from) <= 400 * 86400 else {
                 throw AdminError.invalid("from", "the range may span at most 400 days")
@@ -34,35 +31,19 @@ struct ObservabilityController {
             return JSONOutput.response(try StatsReport(usage: repositories.usage, from: from, to: to))
         }
         group.get("logs") { request, _ in
-            let query = request.uri.queryParameters
+            let query = QueryReader(request)
             var filter = CallLogRepository.Filter()
-            filter.provider = query.get("provider")
-            filter.model = query.get("model")
-            filter.requestID = query.get("request_id")
-            if let key = query.get("key") {
-                guard let id = Int64(key), id > 0 else { throw AdminError.invalid("key", "'key' must be an app key id") }
-                filter.keyID = id
-            }
-            if let status = query.get("status") {
-                guard let digit = ["2xx": 2, "4xx": 4, "5xx": 5][status] else {
-                    throw AdminError.invalid("status", "'status' must be 2xx, 4xx or 5xx")
-                }
-                filter.statusClass = digit
-            }
-            if let text = query.get("since") { filter.since = try Self.date(text, "since") }
-            if let text = query.get("until") { filter.until = try Self.date(text, "until") }
-            var limit = 50
-            if let text = query.get("limit") {
-                guard let value = Int(text), (1...500).contains(value) else {
-                    throw AdminError.invalid("limit", "'limit' must be a number from 1 to 500")
-                }
-                limit = value
-            }
-            var before: Int64?
-            if let cursor = query.get("cursor") {
-                guard let id = Int64(cursor), id > 0 else { throw AdminError.invalid("cursor", "'cursor' is not one this API gave") }
-                before = id
-            }
+            filter.provider = query.text("provider")
+            filter.model = query.text("model")
+            filter.requestID = query.text("request_id")
+            filter.keyID = try query.value("key", "'key' must be an app key id") { Int64($0).flatMap { $0 > 0 ? $0 : nil } }
+            filter.statusClass = try query.value("status", "'status' must be 2xx, 4xx or 5xx") { ["2xx": 2, "4xx": 4, "5xx": 5][$0] }
+            filter.since = try query.date("since")
+            filter.until = try query.date("until")
+            let limit = try query.value("limit", "'limit' must be a number from 1 to 500") {
+                Int($0).flatMap { (1...500).contains($0) ? $0 : nil }
+            } ?? 50
+            let before = try query.value("cursor", "'cursor' is not one this API gave") { Int64($0).flatMap { $0 > 0 ? $0 : nil } }
             await writer.flush()
             let page = try repositories.callLog.page(filter, limit: limit, before: before)
             let next = page.count == limit ? page.last.map { String($0.id) } : nil
@@ -81,12 +62,29 @@ struct ObservabilityController {
             return Response(status: .noContent)
         }
     }
+}
 
-    static func date(_ text: String, _ field: String) throws -> Date {
-        guard let date = Timestamp.parse(text) else {
-            throw AdminError.invalid(field, "'\(field)' must be an RFC 3339 date-time such as 2027-01-31T00:00:00Z")
-        }
-        return date
+/// Query parameters read with the admin API's errors: a value that does not parse is 422
+/// naming the parameter.
+struct QueryReader {
+    let parameters: Parameters
+
+    init(_ request: Request) {
+        parameters = request.uri.queryParameters
+    }
+
+    func text(_ name: String) -> String? {
+        parameters.get(name).flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    func value<T>(_ name: String, _ message: String, _ parse: (String) -> T?) throws -> T? {
+        guard let text = text(name) else { return nil }
+        guard let value = parse(text) else { throw AdminError.invalid(name, message) }
+        return value
+    }
+
+    func date(_ name: String) throws -> Date? {
+        try value(name, "'\(name)' must be an RFC 3339 date-time such as 2027-01-31T00:00:00Z", Timestamp.parse)
     }
 }
 

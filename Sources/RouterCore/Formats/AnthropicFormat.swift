@@ -126,7 +126,8 @@ public enum AnthropicFormat {
         }
     }
 
-    private static func text(of content: Any?) -> String {
+    /// The text of OpenAI message content: a string, or its text parts joined.
+    static func text(of content: Any?) -> String {
         if let text = content as? String { return text }
         let parts = content as? [[String: Any]] ?? []
         return parts.compactMap { $0["type"] as? String == "text" ? $0["text"] as? String : nil }.joined(separator: "\n")

@@ -28,12 +28,12 @@ public enum GeminiFormat {
             let role = message["role"] as? String ?? ""
             switch role {
             case "system", "developer":
-                system.append(text(of: message["content"]))
+                system.append(AnthropicFormat.text(of: message["content"]))
             case "user":
                 append(&contents, role: "user", parts: try parts(message["content"]))
             case "assistant":
                 var parts: [[String: Any]] = []
-                let content = text(of: message["content"])
+                let content = AnthropicFormat.text(of: message["content"])
                 if !content.isEmpty { parts.append(["text": content]) }
                 for call in message["tool_calls"] as? [[String: Any]] ?? [] {
                     let function = call["function"] as? [String: Any] ?? [:]
@@ -58,7 +58,7 @@ public enum GeminiFormat {
                 guard let name = callNames[id] else {
                     throw TranslationError(message: "tool message refers to unknown tool_call_id '\(id)'", param: "messages")
                 }
-                let output = text(of: message["content"])
+                let output = AnthropicFormat.text(of: message["content"])
                 let response = (try? JSONSerialization.jsonObject(with: Data(output.utf8))) as? [String: Any] ?? ["output": output]
                 append(&contents, role: "user", parts: [["functionResponse": ["name": name, "response": response]]])
             default:
@@ -134,12 +134,6 @@ public enum GeminiFormat {
             throw TranslationError(message: "'logprobs' is not supported for Gemini models through this gateway", param: "logprobs")
         }
         return config
-    }
-
-    private static func text(of content: Any?) -> String {
-        if let text = content as? String { return text }
-        let parts = content as? [[String: Any]] ?? []
-        return parts.compactMap { $0["type"] as? String == "text" ? $0["text"] as? String : nil }.joined(separator: "\n")
     }
 
     /// OpenAI content (a string or parts) as Gemini parts: text, images and audio inline or by URL.
