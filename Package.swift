@@ -65,6 +65,7 @@ let package = Package(
             name: "FakeProviders",
             dependencies: [
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             path: "Tests/FakeProviders",

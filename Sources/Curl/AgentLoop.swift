@@ -1,5 +1,11 @@
 import CCurl
 import Foundation
+import Synchronization
+
+/// How many transfers the agent holds right now, readable from any thread.
+final class ActiveTransfers: Sendable {
+    let count = Atomic<Int>(0)
+}
 
 /// The agent thread's loop: takes commands, drives `curl_multi_perform`, completes finished
 /// transfers and sleeps in `curl_multi_poll` until there is work or a wakeup.
@@ -7,15 +13,19 @@ import Foundation
 final class AgentLoop: @unchecked Sendable {
     private let multi: MultiHandle
     private let queue: CommandQueue
-    private var transfers: [UInt64: Transfer] = [:]
+    private let active: ActiveTransfers
+    private var transfers: [UInt64: Transfer] = [:] {
+        didSet { active.count.store(transfers.count, ordering: .relaxed) }
+    }
     private var cancelledEarly: Set<UInt64> = []
     /// Reset easy handles kept for the next transfers: creating one per call costs allocations.
     private var spareHandles: [UnsafeMutableRawPointer] = []
     private static let maxSpareHandles = 256
 
-    init(multi: MultiHandle, queue: CommandQueue) {
+    init(multi: MultiHandle, queue: CommandQueue, active: ActiveTransfers) {
         self.multi = multi
         self.queue = queue
+        self.active = active
     }
 
     func run() {

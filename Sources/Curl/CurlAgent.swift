@@ -15,11 +15,16 @@ public final class CurlAgent: Sendable {
 
     private let queue = CommandQueue()
     private let multi: MultiHandle
+    private let active = ActiveTransfers()
+
+    /// Transfers the agent is running (waiting for a head, streaming, or paused by a slow
+    /// reader). Back to 0 when every call has ended, however it ended.
+    public var activeTransfers: Int { active.count.load(ordering: .relaxed) }
 
     public init() {
         Self.globalInit
         self.multi = MultiHandle()
-        let loop = AgentLoop(multi: multi, queue: queue)
+        let loop = AgentLoop(multi: multi, queue: queue, active: active)
         let thread = Thread { loop.run() }
         thread.name = "curl-agent"
         thread.start()

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 
 /// A stand-in for one upstream provider, speaking that provider's documented wire format:
@@ -88,6 +89,28 @@ public struct FakeProvider: Sendable {
         for field in request.headers { headers[field.name.canonicalName] = field.value }
         script.record(.init(path: request.uri.path, headers: headers, body: text))
         return (text, headers)
+    }
+
+    /// Exactly these bytes, for answers no provider should give.
+    static func raw(_ status: Int, _ contentType: String, _ body: String, _ headers: [String: String]) -> Response {
+        var fields: HTTPFields = [.contentType: contentType]
+        for (name, value) in headers { if let field = HTTPField.Name(name) { fields[field] = value } }
+        return Response(status: .init(code: status), headers: fields, body: .init(byteBuffer: ByteBuffer(string: body)))
+    }
+
+    /// A 200 JSON answer of `bytes` bytes, streamed out in 64 KiB pieces.
+    static func oversized(_ bytes: Int) -> Response {
+        Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody { writer in
+            let piece = ByteBuffer(repeating: UInt8(ascii: " "), count: 64 << 10)
+            try await writer.write(ByteBuffer(string: "{\"filler\":\""))
+            var sent = 0
+            while sent < bytes {
+                try await writer.write(piece)
+                sent += piece.readableBytes
+            }
+            try await writer.write(ByteBuffer(string: "\"}"))
+            try await writer.finish(nil)
+        })
     }
 
     static func json(_ status: HTTPResponse.Status, _ object: Any) -> Response {

@@ -13,6 +13,12 @@ public final class FakeScript: Sendable {
         case cutStreamAfter(chunks: Int)
         /// Stream with this pause between chunks.
         case slowStream(milliseconds: Int)
+        /// Answer these exact bytes (a proxy's HTML page, a redirect, a wrong content type).
+        case raw(status: Int, contentType: String, body: String, headers: [String: String] = [:])
+        /// Stream this many bytes of the normal answer, cutting an event in half, then drop the connection.
+        case truncateStream(bytes: Int)
+        /// A 200 whose body is this many bytes of JSON-looking filler.
+        case oversized(bytes: Int)
     }
 
     public struct Received: Sendable {

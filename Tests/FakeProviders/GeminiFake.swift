@@ -44,6 +44,8 @@ struct GeminiFake {
             case .status(let code, _): return GeminiWire.failure(code, "scripted \(code)")
             case .cutStreamAfter(let chunks): cutAfter = chunks
             case .slowStream(let ms): pause = ms
+            case .raw(let status, let contentType, let body, let headers): return FakeProvider.raw(status, contentType, body, headers)
+            case .truncateStream, .oversized: break
             }
             if case .delay = fault { continue }
             break

@@ -21,6 +21,7 @@ struct OpenAIFake {
             return FakeProvider.json(.unauthorized, OpenAIWire.invalidKey(request.headers[.authorization]))
         }
         var cutAfter: Int?
+        var truncateAt: Int?
         var pause = 5
         while let fault = provider.script.next() {
             switch fault {
@@ -28,6 +29,9 @@ struct OpenAIFake {
             case .status(let code, let retryAfter): return OpenAIWire.failure(code, retryAfter: retryAfter)
             case .cutStreamAfter(let chunks): cutAfter = chunks
             case .slowStream(let ms): pause = ms
+            case .truncateStream(let bytes): truncateAt = bytes
+            case .raw(let status, let contentType, let body, let headers): return FakeProvider.raw(status, contentType, body, headers)
+            case .oversized(let bytes): return FakeProvider.oversized(bytes)
             }
             if case .delay = fault { continue }
             break
@@ -54,7 +58,7 @@ struct OpenAIFake {
             if body["stream"] as? Bool == true {
                 let includeUsage = (body["stream_options"] as? [String: Any])?["include_usage"] as? Bool ?? false
                 return OpenAIWire.stream(reply, model: model, kind: kind, includeUsage: includeUsage, cutAfter: cutAfter,
-                                         pause: pause, script: provider.script)
+                                         truncateAt: truncateAt, pause: pause, script: provider.script)
             }
             return FakeProvider.json(.ok, OpenAIWire.completion(reply, model: model, kind: kind))
         }
@@ -153,7 +157,7 @@ extension OpenAIWire {
     }
 
     static func stream(_ reply: String, model: String, kind: OpenAIFake.Kind, includeUsage: Bool, cutAfter: Int?,
-                       pause: Int, script: FakeScript) -> Response {
+                       truncateAt: Int? = nil, pause: Int, script: FakeScript) -> Response {
         let words = reply.split(separator: " ", omittingEmptySubsequences: false).enumerated().map { $0.offset == 0 ? String($0.element) : " " + $0.element }
         func chunk(_ choice: [String: Any], usage: [String: Int]? = nil) -> String {
             var object: [String: Any] = ["id": kind == .text ? "cmpl-fake1" : "chatcmpl-fake1",
@@ -179,8 +183,9 @@ extension OpenAIWire {
             : chunk(["index": 0, "text": "", "logprobs": NSNull(), "finish_reason": "stop"]))
         if includeUsage { events.append(chunk([:], usage: usage(reply))) }
         events.append("data: [DONE]\n\n")
-        let toSend = cutAfter.map { Array(events.prefix($0 + 1)) } ?? events
-        let cut = cutAfter != nil
+        let toSend = truncateAt.map { [String(decoding: Array(events.joined().utf8).prefix($0), as: UTF8.self)] }
+            ?? cutAfter.map { Array(events.prefix($0 + 1)) } ?? events
+        let cut = cutAfter != nil || truncateAt != nil
         return Response(status: .ok, headers: [.contentType: "text/event-stream; charset=utf-8"], body: ResponseBody { writer in
             do {
                 for event in toSend {

@@ -76,6 +76,7 @@ final class GatewayMetrics: Sendable {
         var cooling: [String: Bool]
         var queued: Int
         var dropped: Int
+        var transfers: Int
     }
 
     func render(_ gauges: Gauges) -> String {
@@ -135,6 +136,8 @@ final class GatewayMetrics: Sendable {
         for (provider, cooling) in gauges.cooling.sorted(by: { $0.key < $1.key }) {
             sample("ninerouter_provider_cooling", [("provider", provider)], cooling ? 1 : 0)
         }
+        family("ninerouter_upstream_transfers", "gauge", "Transfers the curl agent is running.")
+        sample("ninerouter_upstream_transfers", [], Double(gauges.transfers))
         family("ninerouter_call_records_queued", "gauge", "Call records waiting for the log writer.")
         sample("ninerouter_call_records_queued", [], Double(gauges.queued))
         family("ninerouter_call_records_dropped_total", "counter", "Call records dropped because the queue was full.")

@@ -1,3 +1,4 @@
+import Curl
 import Foundation
 import Hummingbird
 import RouterCore
@@ -26,7 +27,8 @@ struct MetricsRoute {
             }
             let text = services.recorder.metrics.render(.init(inflight: inflight, cooling: cooling,
                                                               queued: services.recorder.queued,
-                                                              dropped: services.recorder.dropped))
+                                                              dropped: services.recorder.dropped,
+                                                              transfers: services.agent.activeTransfers))
             return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                             body: .init(byteBuffer: ByteBuffer(string: text)))
         }

@@ -124,6 +124,12 @@ struct UpstreamAttempt {
             return failed(.authentication, status: status, why: "HTTP \(status): key rejected")
         case 400 where errorBody.map(Self.isRejectedGoogleKey) == true:
             return failed(.authentication, status: status, why: "HTTP 400: key rejected")
+        case 300...399:
+            // Never followed: the call (and its key) would go wherever the redirect says.
+            return failed(.transient, status: status, why: "HTTP \(status): a redirect, not followed")
+        case 200...299 where !Self.looksLikeAnAPIAnswer(opened):
+            // A captive portal, a proxy's error page: not what any provider answers.
+            return failed(.transient, status: status, why: "HTTP \(status) with a body that is not the API's (not JSON or SSE)")
         default:
             break
         }
@@ -168,6 +174,19 @@ struct UpstreamAttempt {
             headers.append((name: "x-goog-api-key", value: provider.apiKey))
         }
         return headers
+    }
+
+    /// A successful answer in a provider's shape: a JSON body, or for a stream an event stream
+    /// (or JSON) content type.
+    static func looksLikeAnAPIAnswer(_ opened: Opened) -> Bool {
+        switch opened {
+        case .whole(let response):
+            guard let first = response.body.first(where: { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }) else { return true }
+            return first == UInt8(ascii: "{") || first == UInt8(ascii: "[")
+        case .stream(let stream):
+            let type = stream.head.header("content-type")?.lowercased() ?? ""
+            return !type.hasPrefix("text/html") && !type.hasPrefix("text/plain")
+        }
     }
 
     /// The `details` of Google's error envelope.
