@@ -64,7 +64,6 @@ import Testing
                 (["name": "a", "rpm_limit": 0], .unprocessableContent, "rpm_limit"),
                 (["name": "a", "rpm_limit": "10"], .badRequest, "rpm_limit"),
                 (["name": "a", "tpm_limit": -1], .unprocessableContent, "tpm_limit"),
-                (["name": "a", "expires_at": "2001-01-01T00:00:00Z"], .unprocessableContent, "expires_at"),
                 (["name": "a", "expires_at": "tomorrow"], .unprocessableContent, "expires_at"),
                 (["name": "a", "allowed_models": [1]], .badRequest, "allowed_models"),
                 (["name": "a", "enabled": false], .unprocessableContent, "enabled"),
@@ -82,6 +81,23 @@ import Testing
             #expect(try await client.call(.delete, "/api/admin/keys/\(created["id"] as? Int ?? 0)", token: token).status == .noContent)
             #expect(harness.services.snapshots.current.keysByHash[SecretToken.sha256Hex(key)] == nil)
             #expect(try await client.call(.get, "/api/admin/keys", token: token).data.isEmpty)
+        }
+    }
+
+    @Test func anExpiryAlreadyPastRetiresTheKeyAtOnce() async throws {
+        let harness = try Harness()
+        try await harness.test { client async throws in
+            let token = try await client.token()
+            let created = try await client.call(.post, "/api/admin/keys", token: token,
+                                                json: ["name": "retired", "expires_at": "2001-01-01T00:00:00Z"])
+            #expect(created.status == .created)
+            let key = try #require(created["key"] as? String)
+            let refused = try await client.call(.post, "/v1/chat/completions", token: key,
+                                                json: ["model": "gpt-4o", "messages": [["role": "user", "content": "hi"]]])
+            #expect(refused.status == .unauthorized)
+            #expect(((refused["error"] as? [String: Any])?["message"] as? String)?.contains("expired") == true)
+            let empty = try await client.call(.patch, "/api/admin/keys/\(created["id"] as? Int ?? 0)", token: token)
+            #expect(empty.status == .badRequest, "a change needs a body")
         }
     }
 }

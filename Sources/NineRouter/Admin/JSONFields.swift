@@ -10,15 +10,19 @@ struct JSONFields {
 
     static let maxBodyBytes = 1 << 20
 
-    /// Reads and parses the body; an empty body is an empty object.
-    static func read(_ request: Request) async throws -> JSONFields {
+    /// Reads and parses the body. An empty body is refused where the body is required (every
+    /// create and change), else read as an empty object.
+    static func read(_ request: Request, required: Bool = true) async throws -> JSONFields {
         let buffer: ByteBuffer
         do {
             buffer = try await request.body.collect(upTo: maxBodyBytes)
         } catch is NIOTooManyBytesError {
             throw AdminError(.contentTooLarge, code: "body_too_large", message: "request body is over 1 MiB")
         }
-        if buffer.readableBytes == 0 { return JSONFields(values: [:]) }
+        if buffer.readableBytes == 0 {
+            guard !required else { throw AdminError.malformed("this request needs a JSON body") }
+            return JSONFields(values: [:])
+        }
         guard request.headers[.contentType].map(MediaTypeCheck.isJSON) ?? false else {
             throw AdminError(.unsupportedMediaType, code: "unsupported_media_type",
                              message: "send the body as JSON with 'Content-Type: application/json'")

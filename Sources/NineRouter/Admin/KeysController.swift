@@ -79,7 +79,7 @@ struct KeysController {
         return key
     }
 
-    private func apply(_ body: JSONFields, to key: inout AppKey, creating: Bool, now: Date) throws {
+    private func apply(_ body: JSONFields, to key: inout AppKey, creating: Bool, now _: Date) throws {
         if let name = try Validate.name(try body.string("name"), required: creating) { key.name = name }
         if body.has("allowed_models") {
             key.allowedModels = try body.strings("allowed_models", nullable: true)
@@ -96,9 +96,8 @@ struct KeysController {
         }
         if key.budgetUSD != nil, key.budgetPeriod == nil { key.budgetPeriod = .monthly }
         if body.has("expires_at") {
-            let expiry = try body.date("expires_at", nullable: true)
-            if let expiry, expiry <= now { throw AdminError.invalid("expires_at", "'expires_at' must be in the future") }
-            key.expiresAt = expiry
+            // A time already past is allowed: the key is expired at once (a way to retire it).
+            key.expiresAt = try body.date("expires_at", nullable: true)
         }
     }
 }

@@ -23,7 +23,7 @@ struct ObservabilityController {
             }
             from = try query.date("from") ?? from
             to = try query.date("to") ?? to
-            guard from < to else { throw AdminError.invalid("from", "'from' must be before 'to'") }
+            guard from <= to else { throw AdminError.invalid("from", "'from' must not be after 'to'") }
             guard to.timeIntervalSince(from) <= 400 * 86400 else {
                 throw AdminError.invalid("from", "the range may span at most 400 days")
             }
@@ -77,8 +77,9 @@ struct QueryReader {
         parameters.get(name).flatMap { $0.isEmpty ? nil : $0 }
     }
 
+    /// A parameter that must parse; present but empty does not.
     func value<T>(_ name: String, _ message: String, _ parse: (String) -> T?) throws -> T? {
-        guard let text = text(name) else { return nil }
+        guard let text = parameters.get(name) else { return nil }
         guard let value = parse(text) else { throw AdminError.invalid(name, message) }
         return value
     }

@@ -19,7 +19,7 @@ struct PricesController {
             return JSONOutput.response(PriceView(price))
         }
         group.put("prices/:model") { request, context in
-            let model = try Self.model(context)
+            let model = try Self.model(context, writing: true)
             let body = try await JSONFields.read(request)
             try body.rejectUnknown(allowed: Self.fields)
             guard let input = try body.amount("input_per_mtok") else {
@@ -41,9 +41,14 @@ struct PricesController {
         }
     }
 
-    static func model(_ context: AppRequestContext) throws -> String {
-        guard let model = context.parameters.get("model"), !model.isEmpty, model.count <= 200 else {
-            throw AdminError.notFound("price")
+    /// The `{model}` of the path: letters, digits and `_ . : @ -`, up to 200 characters
+    /// (no such model has a price; writing one is refused at the field).
+    static func model(_ context: AppRequestContext, writing: Bool = false) throws -> String {
+        guard let model = context.parameters.get("model"), (1...200).contains(model.count),
+              model.unicodeScalars.allSatisfy({ $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "_.:@-".unicodeScalars.contains($0)) })
+        else {
+            throw writing ? AdminError.invalid("model", "a model name has 1 to 200 letters, digits or _ . : @ -")
+                : AdminError.notFound("price")
         }
         return model
     }

@@ -51,7 +51,7 @@ struct ProxyPoolsController {
         }
         group.post("proxy-pools/:id/test") { request, context in
             let pool = try find(context)
-            let body = try await JSONFields.read(request)
+            let body = try await JSONFields.read(request, required: false)
             try body.rejectUnknown(allowed: ["url", "proxy"])
             let target = try body.string("url").map { try Validate.baseURL($0, field: "url") } ?? Self.defaultTestTarget
             var tested = pool

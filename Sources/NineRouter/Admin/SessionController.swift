@@ -10,7 +10,7 @@ struct SessionController {
     /// `POST /api/admin/login` is the one admin route without a session.
     func registerLogin(on group: RouterGroup<AppRequestContext>) {
         group.post("login") { request, context in
-            let body = try await JSONFields.read(request)
+            let body = try await JSONFields.read(request, required: false)
             try body.rejectUnknown(allowed: ["password"])
             guard let password = try body.string("password") else {
                 throw AdminError.invalid("password", "'password' is required")

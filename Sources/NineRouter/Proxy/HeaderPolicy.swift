@@ -24,7 +24,10 @@ enum HeaderPolicy {
         })
         return headers.compactMap { field in
             let name = field.name.canonicalName
-            guard !neverUpstream.contains(name), !listedInConnection.contains(name), name != "content-type" else { return nil }
+            guard !neverUpstream.contains(name), !listedInConnection.contains(name), name != "content-type",
+                  // A value that could end the header line early never travels on.
+                  !field.value.unicodeScalars.contains(where: { $0 == "\r" || $0 == "\n" || $0 == "\0" })
+            else { return nil }
             return (name: field.name.rawName, value: field.value)
         }
     }
