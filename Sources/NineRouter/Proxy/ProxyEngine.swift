@@ -100,7 +100,7 @@ struct ProxyEngine: Sendable {
         guard !resolution.candidates.isEmpty else {
             let available = ModelResolver.availableModels(in: snapshot, allowed: key?.allowedModels)
             throw GatewayError(status: .notFound, type: "invalid_request_error", code: "model_not_found",
-                              message: "The model '\(model)' does not exist or you do not have access to it. Available: "
+                              message: "The model '\(Self.shown(model))' does not exist or you do not have access to it. Available: "
                                   + (available.isEmpty ? "none" : available.joined(separator: ", ")) + ".",
                               param: "model")
         }
@@ -116,6 +116,11 @@ struct ProxyEngine: Sendable {
         }
         resolution.candidates = speaking
         return resolution
+    }
+
+    /// A client-chosen name as error messages quote it: at most 200 characters.
+    static func shown(_ name: String) -> String {
+        name.count > 200 ? String(name.prefix(200)) + "…" : name
     }
 
     static func makeRequestID() -> String {
