@@ -1,6 +1,8 @@
 import Foundation
 import Hummingbird
 import Logging
+import ServiceLifecycle
+import UnixSignals
 
 /// The version reported by `/health` and `--version`.
 public enum NineRouterVersion {
@@ -21,6 +23,16 @@ public func buildApplication(config: ServerConfig, logger: Logger) throws -> som
         },
         logger: logger
     )
+}
+
+/// Runs the server until SIGTERM or SIGINT: then it stops accepting connections, lets the
+/// calls in flight (streams included) finish for up to `SHUTDOWN_GRACE`, cuts what is left,
+/// and the log writer stores the last call records before the process exits.
+public func runUntilSignalled(_ app: some ApplicationProtocol, config: ServerConfig, logger: Logger) async throws {
+    var configuration = ServiceGroupConfiguration(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+    configuration.maximumGracefulShutdownDuration = config.shutdownGrace
+    configuration.maximumCancellationDuration = .seconds(5)
+    try await ServiceGroup(configuration: configuration).run()
 }
 
 /// The routes and middleware, separate from the server so tests can drive them directly.

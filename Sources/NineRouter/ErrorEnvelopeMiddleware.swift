@@ -1,3 +1,4 @@
+import GRDB
 import Hummingbird
 import Logging
 import NIOCore
@@ -26,6 +27,18 @@ struct ErrorEnvelopeMiddleware: RouterMiddleware {
         }
     }
 
+    /// Failures of the data directory rather than of the request: said plainly, answered 503.
+    static func storageProblem(_ error: DatabaseError) -> String? {
+        switch error.resultCode {
+        case .SQLITE_READONLY: "the data directory is read-only"
+        case .SQLITE_FULL: "the disk holding the data directory is full"
+        case .SQLITE_IOERR: "the data directory cannot be written (I/O error)"
+        case .SQLITE_CANTOPEN: "the database file cannot be opened"
+        case .SQLITE_BUSY, .SQLITE_LOCKED: "the database is busy"
+        default: nil
+        }
+    }
+
     func adminError(for error: any Error, request: Request, context: Context) -> AdminError {
         if let error = error as? any HTTPResponseError {
             switch error.status {
@@ -47,6 +60,13 @@ struct ErrorEnvelopeMiddleware: RouterMiddleware {
         }
         if error is NIOTooManyBytesError {
             return AdminError(.contentTooLarge, code: "body_too_large", message: "request body is too large")
+        }
+        if let error = error as? DatabaseError, let reason = Self.storageProblem(error) {
+            context.logger.error("store refused a write on \(request.method) \(request.uri.path): \(reason)")
+            var unavailable = AdminError(.serviceUnavailable, code: "storage_unavailable",
+                                         message: "the change could not be saved: \(reason); nothing was changed")
+            unavailable.extraHeaders[.retryAfter] = "30"
+            return unavailable
         }
         context.logger.error("unhandled error on \(request.method) \(request.uri.path): \(String(reflecting: type(of: error)))")
         return AdminError(.internalServerError, code: "internal_error", message: "internal error; see the server log")

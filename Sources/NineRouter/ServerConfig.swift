@@ -18,6 +18,8 @@ public struct ServerConfig: Sendable {
     public var observabilityMaxRecords = 1000
     /// When set, `GET /metrics` wants `Authorization: Bearer <token>`.
     public var metricsToken: String?
+    /// On SIGTERM: how long in-flight calls (streams too) may run on before they are cut.
+    public var shutdownGrace: Duration = .seconds(30)
     var proxyLimits = ProxyLimits()
 
     public init() {}
@@ -52,6 +54,7 @@ public struct ServerConfig: Sendable {
             config.observabilityMaxRecords = count
         }
         if let value = env["METRICS_TOKEN"], !value.isEmpty { config.metricsToken = value }
+        if let value = env["SHUTDOWN_GRACE"], !value.isEmpty { config.shutdownGrace = try parseDuration(value, name: "SHUTDOWN_GRACE") }
         if let value = env["MAX_REQUEST_BODY_MB"], !value.isEmpty {
             guard let megabytes = Int(value), (1...1024).contains(megabytes) else {
                 throw ConfigError.invalid(name: "MAX_REQUEST_BODY_MB", value: value, expected: "a number of megabytes, 1-1024")

@@ -62,7 +62,7 @@ struct Serve: AsyncParsableCommand {
         var logger = Logger(label: "ninerouter")
         logger.logLevel = config.logLevel
         let app = try buildApplication(config: config, logger: logger)
-        try await app.runService()
+        try await runUntilSignalled(app, config: config, logger: logger)
     }
 }
 

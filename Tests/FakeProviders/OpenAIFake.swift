@@ -46,7 +46,13 @@ struct OpenAIFake {
             return FakeProvider.json(.badRequest, ["error": ["message": "[] is too short - 'messages'", "type": "invalid_request_error",
                                                              "param": "messages", "code": "empty_array"]])
         }
-        let reply = "Hello from \(provider.name): " + OpenAIWire.lastUserText(body, kind: kind)
+        let said = OpenAIWire.lastUserText(body, kind: kind)
+        let reply = "Hello from \(provider.name): " + said
+        // For tests that drive the fake as a separate process: "[slow:300] …" streams with
+        // 300 ms between chunks.
+        if said.hasPrefix("[slow:"), let end = said.firstIndex(of: "]"), let ms = Int(said[said.index(said.startIndex, offsetBy: 6)..<end]) {
+            pause = ms
+        }
         if kind == .chat, let call = OpenAIWire.toolCall(for: body) {
             if body["stream"] as? Bool == true { return OpenAIWire.streamToolCall(call, model: model) }
             return FakeProvider.json(.ok, OpenAIWire.toolCallCompletion(call, model: model))
