@@ -75,6 +75,30 @@ import Testing
         }
     }
 
+    @Test func concurrentGuessesCannotSlipPastTheLimit() async throws {
+        let harness = try Harness()
+        let authenticator = harness.services.authenticator
+        let results = try await withThrowingTaskGroup(of: String.self) { group in
+            for attempt in 0..<40 {
+                group.addTask {
+                    switch try await authenticator.login(password: "wrong-\(attempt)", clientAddress: "198.51.100.9") {
+                    case .wrongPassword: "checked"
+                    case .throttled: "throttled"
+                    case .success: "success"
+                    }
+                }
+            }
+            return try await group.reduce(into: [String]()) { $0.append($1) }
+        }
+        #expect(results.filter { $0 == "checked" }.count == 5, "exactly five passwords checked: \(results)")
+        #expect(results.filter { $0 == "throttled" }.count == 35)
+        let right = try await authenticator.login(password: Harness.password, clientAddress: "198.51.100.9")
+        guard case .throttled = right else {
+            Issue.record("the right password must wait too")
+            return
+        }
+    }
+
     @Test func forwardedForIsIgnoredUnlessTrusted() async throws {
         let harness = try Harness()
         try await harness.test { client async throws in

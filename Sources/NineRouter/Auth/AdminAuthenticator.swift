@@ -66,15 +66,18 @@ public struct AdminAuthenticator: Sendable {
     }
 
     func login(password: String, clientAddress: String, now: Date = Date()) async throws -> LoginResult {
-        if let wait = await throttle.retryAfter(address: clientAddress, now: now) {
+        if let wait = await throttle.begin(address: clientAddress, now: now) {
             return .throttled(retryAfter: wait)
         }
-        let ok = try await verify(password)
-        guard ok else {
-            await throttle.recordFailure(address: clientAddress, now: now)
-            return .wrongPassword
+        let ok: Bool
+        do {
+            ok = try await verify(password)
+        } catch {
+            await throttle.finish(address: clientAddress, failed: true, now: now)
+            throw error
         }
-        await throttle.reset(address: clientAddress)
+        await throttle.finish(address: clientAddress, failed: !ok, now: now)
+        guard ok else { return .wrongPassword }
         return .success(try createSession(now: now))
     }
 
