@@ -11,7 +11,7 @@ VENV := .venv
 RUN_PACKAGES := libcurl4-openssl-dev libargon2-dev libsqlite3-dev pkg-config
 TEST_PACKAGES := $(RUN_PACKAGES) tinyproxy-bin microsocks python3 python3-venv chromium chromium-driver
 
-.PHONY: run build test test-swift test-e2e deps test-deps bench clean
+.PHONY: run build test test-swift test-e2e deps test-deps bench soak clean
 
 # Installs the Debian packages in $(1) that are not installed yet.
 define apt_install
@@ -59,3 +59,11 @@ bench: deps
 	$(call apt_install,$(BENCH_PACKAGES))
 	$(SWIFT) build -c release --product ninerouter
 	python3 bench/bench.py
+
+# The soak run: SOAK_MINUTES (default 10) of mixed traffic, 10,000 calls that end badly, and
+# 1,000 streams open at once. Not part of `make test`; results go in RELIABILITY.md.
+SOAK_MINUTES ?= 10
+soak: deps
+	$(call apt_install,$(BENCH_PACKAGES))
+	$(SWIFT) build -c release --product ninerouter
+	SOAK_MINUTES=$(SOAK_MINUTES) python3 bench/soak.py

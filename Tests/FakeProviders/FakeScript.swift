@@ -28,6 +28,8 @@ public final class FakeScript: Sendable {
     }
 
     private struct State {
+        var failEvery: Int?
+        var calls = 0
         var faults: [Fault] = []
         var received: [Received] = []
         var abandoned = 0
@@ -41,8 +43,17 @@ public final class FakeScript: Sendable {
         state.withLock { $0.faults.append(contentsOf: faults) }
     }
 
+    /// Every `n`th call answers 500 (for long runs against a fake in its own process).
+    public func failEvery(_ n: Int?) {
+        state.withLock { $0.failEvery = n }
+    }
+
     func next() -> Fault? {
-        state.withLock { $0.faults.isEmpty ? nil : $0.faults.removeFirst() }
+        state.withLock { state in
+            state.calls += 1
+            if let every = state.failEvery, every > 0, state.calls % every == 0 { return .status(500) }
+            return state.faults.isEmpty ? nil : state.faults.removeFirst()
+        }
     }
 
     func record(_ received: Received) {

@@ -49,9 +49,13 @@ struct OpenAIFake {
         let said = OpenAIWire.lastUserText(body, kind: kind)
         let reply = "Hello from \(provider.name): " + said
         // For tests that drive the fake as a separate process: "[slow:300] …" streams with
-        // 300 ms between chunks.
+        // 300 ms between chunks;
+        // "[cut:2] …" drops the connection after two chunks.
         if said.hasPrefix("[slow:"), let end = said.firstIndex(of: "]"), let ms = Int(said[said.index(said.startIndex, offsetBy: 6)..<end]) {
             pause = ms
+        }
+        if said.hasPrefix("[cut:"), let end = said.firstIndex(of: "]"), let chunks = Int(said[said.index(said.startIndex, offsetBy: 5)..<end]) {
+            cutAfter = chunks
         }
         if kind == .chat, let call = OpenAIWire.toolCall(for: body) {
             if body["stream"] as? Bool == true { return OpenAIWire.streamToolCall(call, model: model) }

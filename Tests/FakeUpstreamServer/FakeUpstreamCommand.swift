@@ -13,10 +13,12 @@ struct FakeUpstreamCommand: AsyncParsableCommand {
     @Option(help: "Port to listen on.") var port: Int
     @Option(help: "The API key the fake accepts.") var key: String
     @Option(help: "Name used in answers.") var name: String = "fake"
+    @Option(help: "Answer every Nth call with a 500.") var failEvery: Int?
 
     func run() async throws {
         guard let kind = FakeProvider.Kind(rawValue: kind) else { throw ValidationError("unknown kind \(kind)") }
         let fake = FakeProvider(kind: kind, apiKey: key, name: name)
+        fake.script.failEvery(failEvery)
         var logger = Logger(label: "fake-upstream")
         logger.logLevel = .warning
         let app = Application(router: fake.router(), configuration: .init(address: .hostname("127.0.0.1", port: port)),
