@@ -2,9 +2,11 @@ import CCurl
 import Foundation
 import Synchronization
 
-/// How many transfers the agent holds right now, readable from any thread.
+/// How many transfers the agent holds right now (and how many early cancels it remembers),
+/// readable from any thread.
 final class ActiveTransfers: Sendable {
     let count = Atomic<Int>(0)
+    let earlyCancels = Atomic<Int>(0)
 }
 
 /// The agent thread's loop: takes commands, drives `curl_multi_perform`, completes finished
@@ -17,7 +19,14 @@ final class AgentLoop: @unchecked Sendable {
     private var transfers: [UInt64: Transfer] = [:] {
         didSet { active.count.store(transfers.count, ordering: .relaxed) }
     }
-    private var cancelledEarly: Set<UInt64> = []
+    /// Cancels that arrived before their transfer's `add` (the caller was cancelled while
+    /// submitting). A body that ends also sends a cancel, for a transfer already gone: so only
+    /// the newest `maxEarlyCancels` are kept, or the set would grow by one per stream.
+    private var cancelledEarly: Set<UInt64> = [] {
+        didSet { active.earlyCancels.store(cancelledEarly.count, ordering: .relaxed) }
+    }
+    private var earlyCancelOrder: [UInt64] = []
+    private static let maxEarlyCancels = 1024
     /// Reset easy handles kept for the next transfers: creating one per call costs allocations.
     private var spareHandles: [UnsafeMutableRawPointer] = []
     private static let maxSpareHandles = 256
@@ -78,7 +87,14 @@ final class AgentLoop: @unchecked Sendable {
     /// Aborts a transfer in flight (cancelled, or its deadline passed).
     private func end(_ id: UInt64, error: CurlError) {
         guard let transfer = transfers.removeValue(forKey: id) else {
-            if case .cancelled = error { cancelledEarly.insert(id) }
+            if case .cancelled = error, cancelledEarly.insert(id).inserted {
+                earlyCancelOrder.append(id)
+                if earlyCancelOrder.count > Self.maxEarlyCancels {
+                    let dropped = earlyCancelOrder.prefix(earlyCancelOrder.count - Self.maxEarlyCancels / 2)
+                    cancelledEarly.subtract(dropped)
+                    earlyCancelOrder.removeFirst(dropped.count)
+                }
+            }
             return
         }
         curl_multi_remove_handle(multi.pointer, transfer.easy)

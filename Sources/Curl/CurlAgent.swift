@@ -21,6 +21,9 @@ public final class CurlAgent: Sendable {
     /// reader). Back to 0 when every call has ended, however it ended.
     public var activeTransfers: Int { active.count.load(ordering: .relaxed) }
 
+    /// Early cancels the agent remembers; bounded however many calls it serves.
+    var rememberedEarlyCancels: Int { active.earlyCancels.load(ordering: .relaxed) }
+
     public init() {
         Self.globalInit
         self.multi = MultiHandle()

@@ -32,6 +32,7 @@ public final class FakeScript: Sendable {
         var calls = 0
         var faults: [Fault] = []
         var received: [Received] = []
+        var receivedCount = 0
         var abandoned = 0
     }
 
@@ -56,8 +57,13 @@ public final class FakeScript: Sendable {
         }
     }
 
+    /// Keeps the newest 1,000 requests (a long run against a fake must not grow it without end).
     func record(_ received: Received) {
-        state.withLock { $0.received.append(received) }
+        state.withLock { state in
+            state.receivedCount += 1
+            state.received.append(received)
+            if state.received.count > 1000 { state.received.removeFirst(state.received.count - 1000) }
+        }
     }
 
     public var received: [Received] { state.withLock { $0.received } }
@@ -68,5 +74,5 @@ public final class FakeScript: Sendable {
     func recordAbandoned() {
         state.withLock { $0.abandoned += 1 }
     }
-    public var callCount: Int { state.withLock { $0.received.count } }
+    public var callCount: Int { state.withLock { $0.receivedCount } }
 }
