@@ -72,10 +72,19 @@ public struct RateLimiter: Sendable {
                         remainingTokens: key.tpmLimit.map { max(0, $0 - tokenWindow.total) })
     }
 
-    /// Counts the tokens a finished call used against the key's minute.
+    /// Counts the tokens a finished call used against the key's minute; what left the minute
+    /// goes, so a window never outgrows one minute of calls.
     public mutating func record(tokens count: Int, for keyID: Int64, now: Date) {
         guard count > 0 else { return }
-        tokens[keyID, default: Window()].append(now, amount: count)
+        var window = tokens[keyID] ?? Window()
+        window.prune(before: now.addingTimeInterval(-Self.window))
+        window.append(now, amount: count)
+        tokens[keyID] = window
+    }
+
+    /// Entries held for a key (both windows): bounded by one minute of its calls.
+    public func heldEntries(keyID: Int64) -> Int {
+        (requests[keyID]?.count ?? 0) + (tokens[keyID]?.count ?? 0)
     }
 
     private static func seconds(until date: Date, now: Date) -> Int {

@@ -158,4 +158,15 @@ func connection(_ id: Int64, _ name: String, models: [String] = [], priority: In
         // At 262.0005 s only the calls after 202.0005 s remain: 999 of them.
         #expect(limiter.admit(key, now: start.addingTimeInterval(262.0005)) == .allowed(remainingRequests: 2000, remainingTokens: nil))
     }
+
+    /// Tokens are counted for every finished call; the soak run found the window of a key
+    /// kept every entry forever (16 bytes a call) when nothing pruned it.
+    @Test func tokenWindowsHoldOneMinuteOfCallsAtMost() {
+        var limiter = RateLimiter()
+        let start = Date(timeIntervalSince1970: 1_800_000_000)
+        for second in 0..<600 {
+            for _ in 0..<50 { limiter.record(tokens: 21, for: 7, now: start.addingTimeInterval(Double(second))) }
+        }
+        #expect(limiter.heldEntries(keyID: 7) <= 61 * 50)
+    }
 }

@@ -12,6 +12,8 @@ final class CallTrace: @unchecked Sendable {
     private let recorder: CallRecorder
     private let prices: [String: ModelPrice]
     private let routing: RoutingState
+    /// Only keys with a tokens-per-minute limit need their tokens counted on the data path.
+    private var countsTokens = false
     private var finished = false
 
     init(requestID: String, endpoint: V1Endpoint, client: String?, recorder: CallRecorder, snapshot: ConfigSnapshot,
@@ -28,6 +30,7 @@ final class CallTrace: @unchecked Sendable {
     func identify(key: AppKey?) {
         record.keyID = key?.id
         record.keyName = key?.name
+        countsTokens = key?.tpmLimit != nil
     }
 
     func asked(model: String, stream: Bool) {
@@ -67,7 +70,7 @@ final class CallTrace: @unchecked Sendable {
         if record.ttftMs == nil, status < 400 { record.ttftMs = record.latencyMs }
         let price = record.model.flatMap { prices[$0] } ?? prices[record.modelRequested]
         record.costUSD = price?.cost(of: usage)
-        if let keyID = record.keyID, usage.total > 0 { routing.recordTokens(usage.total, keyID: keyID) }
+        if countsTokens, let keyID = record.keyID, usage.total > 0 { routing.recordTokens(usage.total, keyID: keyID) }
         recorder.record(record)
     }
 
