@@ -150,6 +150,17 @@ import Testing
         }
     }
 
+    @Test func anEventStreamLabelledTextPlainStillPassesThrough() async throws {
+        try await run { v1 in
+            let chunk = #"{"id":"c","object":"chat.completion.chunk","created":1,"model":"gpt-4o","choices":[{"index":0,"delta":{"content":"loose"},"finish_reason":"stop"}]}"#
+            fixture.alpha.script.enqueue(.raw(status: 200, contentType: "text/plain; charset=utf-8",
+                                              body: "data: \(chunk)\n\ndata: [DONE]\n\n"))
+            let answer = try await v1.chat("smart", stream: true)
+            #expect(answer.headers[.init("x-ninerouter-provider")!] == "alpha")
+            #expect(answer.text.contains("loose") && answer.text.hasSuffix("data: [DONE]\n\n"))
+        }
+    }
+
     @Test func everyProviderFailingEndsIn503WithEveryReason() async throws {
         try await run { v1 in
             fixture.alpha.script.enqueue(.raw(status: 200, contentType: "text/html", body: "<html>portal</html>"))

@@ -176,16 +176,18 @@ struct UpstreamAttempt {
         return headers
     }
 
-    /// A successful answer in a provider's shape: a JSON body, or for a stream an event stream
-    /// (or JSON) content type.
+    /// A successful answer in a provider's shape: a JSON body, or for a stream anything but
+    /// an HTML page.
     static func looksLikeAnAPIAnswer(_ opened: Opened) -> Bool {
         switch opened {
         case .whole(let response):
             guard let first = response.body.first(where: { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }) else { return true }
             return first == UInt8(ascii: "{") || first == UInt8(ascii: "[")
         case .stream(let stream):
+            // Only an HTML page is surely not an event stream: some OpenAI-compatible servers
+            // label their SSE loosely (text/plain), and those must keep working.
             let type = stream.head.header("content-type")?.lowercased() ?? ""
-            return !type.hasPrefix("text/html") && !type.hasPrefix("text/plain")
+            return !type.hasPrefix("text/html")
         }
     }
 
