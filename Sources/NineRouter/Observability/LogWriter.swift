@@ -15,6 +15,8 @@ public final class LogWriter: Service, Sendable {
     let snapshots: SnapshotStore
     let accessLog: Logger
     let batchSize = 1000
+    /// Minutes older than this are folded into hours.
+    static let minuteDetail: TimeInterval = 7 * 86400
     private let gate = FlushGate()
 
     init(recorder: CallRecorder, database: AppDatabase, snapshots: SnapshotStore, accessLog: Logger) {
@@ -26,11 +28,27 @@ public final class LogWriter: Service, Sendable {
 
     public func run() async throws {
         try? await cancelWhenGracefulShutdown {
+            var nextRollUp = ContinuousClock.now
             while !Task.isCancelled {
+                if ContinuousClock.now >= nextRollUp {
+                    await self.rollUp()
+                    nextRollUp = ContinuousClock.now + .seconds(3600)
+                }
                 if await self.flush() == 0 { try await Task.sleep(for: .milliseconds(100)) }
             }
         }
         await flush()
+    }
+
+    /// Once an hour: totals older than a week kept per hour instead of per minute.
+    func rollUp(now: Date = Date()) async {
+        do {
+            _ = try await database.writer.write { db in
+                try UsageRepository.rollUp(before: now.addingTimeInterval(-Self.minuteDetail), db)
+            }
+        } catch {
+            accessLog.error("could not fold old per-minute totals: \(String(describing: type(of: error)))")
+        }
     }
 
     /// Writes everything queued so far; returns how many calls it took. Readers that must see

@@ -143,6 +143,27 @@ struct UsageRepository: Sendable {
         }.filter { $0.totals.calls > 0 }
     }
 
+    /// Folds the minutes older than `before` into one row per hour (at the hour's first
+    /// minute), so totals kept forever cost one row per hour, not sixty. Idempotent: what is
+    /// folded already is left alone. Returns the rows removed.
+    @discardableResult
+    static func rollUp(before: Date, _ db: Database) throws -> Int {
+        let cutoff = minute(of: before) / 60 * 60
+        let columns = summed.joined(separator: ", ")
+        let sums = summed.map { "SUM(\($0))" }.joined(separator: ", ")
+        let updates = summed.map { "\($0) = \($0) + excluded.\($0)" }.joined(separator: ", ")
+        try db.execute(sql: """
+            INSERT INTO usage_minute (minute, provider, model, key_id, key_name, last_time, \(columns))
+            SELECT (minute / 60) * 60, provider, model, key_id, MAX(key_name), MAX(last_time), \(sums)
+            FROM usage_minute WHERE minute < ? AND minute % 60 != 0
+            GROUP BY (minute / 60) * 60, provider, model, key_id
+            ON CONFLICT(minute, provider, model, key_id) DO UPDATE SET
+                last_time = max(coalesce(last_time, excluded.last_time), excluded.last_time), \(updates)
+            """, arguments: [cutoff])
+        try db.execute(sql: "DELETE FROM usage_minute WHERE minute < ? AND minute % 60 != 0", arguments: [cutoff])
+        return db.changesCount
+    }
+
     /// USD spent by one key since `since` (all time when nil).
     func spend(keyID: Int64, since: Date?) throws -> Double {
         try groups(.none, from: since, to: nil, keyID: keyID).first?.totals.cost ?? 0
