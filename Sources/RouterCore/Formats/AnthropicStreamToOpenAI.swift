@@ -4,10 +4,7 @@ import Foundation
 /// message_delta, message_stop, ping, error) into OpenAI `chat.completion.chunk` events and
 /// the closing `data: [DONE]`. A state machine over values: feed events, get bytes to send.
 public struct AnthropicStreamToOpenAI: Sendable {
-    private let requestedModel: String
-    private let includeUsage: Bool
-    private let created: Int
-    private var id = "chatcmpl-anthropic"
+    private var writer: OpenAIChunkWriter
     private var inputTokens = 0
     private var outputTokens = 0
     /// Anthropic content-block index → OpenAI tool-call index.
@@ -16,9 +13,8 @@ public struct AnthropicStreamToOpenAI: Sendable {
     public private(set) var finished = false
 
     public init(requestedModel: String, includeUsage: Bool, created: Int) {
-        self.requestedModel = requestedModel
-        self.includeUsage = includeUsage
-        self.created = created
+        writer = OpenAIChunkWriter(requestedModel: requestedModel, includeUsage: includeUsage, created: created,
+                                   id: "chatcmpl-anthropic")
     }
 
     /// The OpenAI SSE text for one Anthropic event.
@@ -29,7 +25,7 @@ public struct AnthropicStreamToOpenAI: Sendable {
         switch event.name ?? object["type"] as? String {
         case "message_start":
             let message = object["message"] as? [String: Any] ?? [:]
-            if let messageID = message["id"] as? String { id = "chatcmpl-" + messageID }
+            if let messageID = message["id"] as? String { writer.id = "chatcmpl-" + messageID }
             let usage = message["usage"] as? [String: Any] ?? [:]
             inputTokens = (usage["input_tokens"] as? Int ?? 0) + (usage["cache_read_input_tokens"] as? Int ?? 0)
                 + (usage["cache_creation_input_tokens"] as? Int ?? 0)
@@ -66,7 +62,10 @@ public struct AnthropicStreamToOpenAI: Sendable {
         case "message_stop":
             finished = true
             var out = ""
-            if includeUsage { out += usageChunk() }
+            if writer.includeUsage {
+                out += writer.usageChunk(["prompt_tokens": inputTokens, "completion_tokens": outputTokens,
+                                          "total_tokens": inputTokens + outputTokens])
+            }
             return out + "data: [DONE]\n\n"
         case "error":
             finished = true
@@ -86,25 +85,10 @@ public struct AnthropicStreamToOpenAI: Sendable {
     }
 
     public static func errorEvent(message: String, type: String) -> String {
-        JSONText.sseEvent(["error": ["message": message, "type": type, "code": "stream_interrupted", "param": NSNull()]])
+        OpenAIChunkWriter.errorEvent(message: message, type: type)
     }
 
     private func chunk(delta: [String: Any], finishReason: String? = nil) -> String {
-        var object: [String: Any] = [
-            "id": id, "object": "chat.completion.chunk", "created": created, "model": requestedModel,
-            "choices": [["index": 0, "delta": delta, "logprobs": NSNull(), "finish_reason": finishReason ?? NSNull()] as [String: Any]],
-        ]
-        if includeUsage { object["usage"] = NSNull() }
-        return Self.event(object)
-    }
-
-    private func usageChunk() -> String {
-        Self.event(["id": id, "object": "chat.completion.chunk", "created": created, "model": requestedModel, "choices": [Any](),
-                    "usage": ["prompt_tokens": inputTokens, "completion_tokens": outputTokens,
-                              "total_tokens": inputTokens + outputTokens]])
-    }
-
-    private static func event(_ object: [String: Any]) -> String {
-        JSONText.sseEvent(object)
+        writer.chunk(delta: delta, finishReason: finishReason)
     }
 }

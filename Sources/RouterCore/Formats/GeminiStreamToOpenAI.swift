@@ -6,10 +6,7 @@ import Foundation
 /// candidate it started has a `finishReason`; then `finish()` sends the usage chunk (when
 /// asked for) and `data: [DONE]`. A stream cut before that ends with an error event.
 public struct GeminiStreamToOpenAI: Sendable {
-    private let requestedModel: String
-    private let includeUsage: Bool
-    private let created: Int
-    private var id = "chatcmpl-gemini"
+    private var writer: OpenAIChunkWriter
     /// The newest `usageMetadata` (Gemini repeats running totals on every event), as JSON text.
     private var usageMetadata: String?
     /// Candidate index → how many tool calls it has streamed so far.
@@ -19,9 +16,8 @@ public struct GeminiStreamToOpenAI: Sendable {
     public private(set) var finished = false
 
     public init(requestedModel: String, includeUsage: Bool, created: Int) {
-        self.requestedModel = requestedModel
-        self.includeUsage = includeUsage
-        self.created = created
+        writer = OpenAIChunkWriter(requestedModel: requestedModel, includeUsage: includeUsage, created: created,
+                                   id: "chatcmpl-gemini")
     }
 
     /// The OpenAI SSE text for one Gemini event.
@@ -31,11 +27,11 @@ public struct GeminiStreamToOpenAI: Sendable {
         else { return "" }
         if let error = object["error"] as? [String: Any] {
             finished = true
-            return AnthropicStreamToOpenAI.errorEvent(
+            return OpenAIChunkWriter.errorEvent(
                 message: error["message"] as? String ?? "upstream error",
                 type: GeminiFormat.errorType(status: error["status"] as? String, code: error["code"] as? Int ?? 500))
         }
-        if let responseID = object["responseId"] as? String { id = "chatcmpl-" + responseID }
+        if let responseID = object["responseId"] as? String { writer.id = "chatcmpl-" + responseID }
         if let metadata = object["usageMetadata"] as? [String: Any] { usageMetadata = JSONText.compact(metadata) }
         let candidates = object["candidates"] as? [[String: Any]] ?? []
         if candidates.isEmpty, (object["promptFeedback"] as? [String: Any])?["blockReason"] != nil {
@@ -75,27 +71,19 @@ public struct GeminiStreamToOpenAI: Sendable {
         guard !finished else { return "" }
         finished = true
         guard !open.isEmpty, open.isSubset(of: done) else {
-            return AnthropicStreamToOpenAI.errorEvent(message: "The upstream stream ended before the message was complete.",
-                                                      type: "server_error")
+            return OpenAIChunkWriter.errorEvent(message: "The upstream stream ended before the message was complete.",
+                                                type: "server_error")
         }
         var out = ""
-        if includeUsage {
-            out += JSONText.sseEvent(["id": id, "object": "chat.completion.chunk", "created": created, "model": requestedModel,
-                                      "choices": [Any](),
-                                      "usage": GeminiFormat.usage(usageMetadata.flatMap {
-                                          try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
-                                      })])
+        if writer.includeUsage {
+            out += writer.usageChunk(GeminiFormat.usage(usageMetadata.flatMap {
+                try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+            }))
         }
         return out + "data: [DONE]\n\n"
     }
 
     private func chunk(index: Int, delta: [String: Any], finishReason: String? = nil) -> String {
-        var object: [String: Any] = [
-            "id": id, "object": "chat.completion.chunk", "created": created, "model": requestedModel,
-            "choices": [["index": index, "delta": delta, "logprobs": NSNull(),
-                         "finish_reason": finishReason ?? NSNull()] as [String: Any]],
-        ]
-        if includeUsage { object["usage"] = NSNull() }
-        return JSONText.sseEvent(object)
+        writer.chunk(index: index, delta: delta, finishReason: finishReason)
     }
 }
