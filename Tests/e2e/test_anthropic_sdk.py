@@ -2,7 +2,7 @@
 import anthropic
 import pytest
 
-from test_openai_sdk import start_fake
+from test_openai_sdk import running_fake
 
 UPSTREAM_KEY = "sk-ant-fake-upstream-123456"
 MESSAGES = [{"role": "user", "content": "Hello Claude"}]
@@ -10,8 +10,7 @@ MESSAGES = [{"role": "user", "content": "Hello Claude"}]
 
 @pytest.fixture
 def clients(server):
-    process, root = start_fake("anthropic", UPSTREAM_KEY)
-    try:
+    with running_fake("anthropic", UPSTREAM_KEY) as root:
         admin = server.admin(server.login())
         created = admin.post(server.base + "/api/admin/providers", json={
             "name": "claude", "type": "anthropic", "base_url": root, "api_key": UPSTREAM_KEY,
@@ -21,9 +20,6 @@ def clients(server):
         direct = anthropic.Anthropic(base_url=root, api_key=UPSTREAM_KEY, max_retries=0)
         routed = anthropic.Anthropic(base_url=server.base, api_key=app_key, max_retries=0)
         yield direct, routed
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 def test_message_matches_direct(clients):

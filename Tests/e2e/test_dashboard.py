@@ -16,7 +16,7 @@ from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
 from conftest import PASSWORD
-from test_openai_sdk import start_fake
+from test_openai_sdk import running_fake
 
 SHOTS = Path(__file__).parent / "screenshots"
 UPSTREAM_KEY = "sk-fake-dashboard-upstream-1"
@@ -47,10 +47,8 @@ def browser():
 
 @pytest.fixture
 def upstream():
-    process, root = start_fake("openai", UPSTREAM_KEY)
-    yield root + "/v1"
-    process.terminate()
-    process.wait(timeout=10)
+    with running_fake("openai", UPSTREAM_KEY) as root:
+        yield root + "/v1"
 
 
 def wait(driver, condition, timeout=10):

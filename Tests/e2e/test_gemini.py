@@ -7,7 +7,7 @@ from google import genai
 from google.genai import errors as genai_errors
 from google.genai import types
 
-from test_openai_sdk import start_fake
+from test_openai_sdk import running_fake
 
 UPSTREAM_KEY = "AIza-fake-gemini-upstream-1"
 MODEL = "gemini-2.5-flash"
@@ -15,10 +15,8 @@ MODEL = "gemini-2.5-flash"
 
 @pytest.fixture
 def fake():
-    process, root = start_fake("gemini", UPSTREAM_KEY)
-    yield root
-    process.terminate()
-    process.wait(timeout=10)
+    with running_fake("gemini", UPSTREAM_KEY) as root:
+        yield root
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
 """The official openai SDK gets the same answers through NineRouter as from the upstream directly."""
+import contextlib
 import subprocess
 import time
 
@@ -27,12 +28,21 @@ def start_fake(kind: str, key: str):
     return process, root
 
 
+@contextlib.contextmanager
+def running_fake(kind: str, key: str):
+    """A fake upstream for the length of a `with` block; yields its root URL."""
+    process, root = start_fake(kind, key)
+    try:
+        yield root
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
 @pytest.fixture
 def fake_upstream():
-    process, root = start_fake("openai", UPSTREAM_KEY)
-    yield root + "/v1"
-    process.terminate()
-    process.wait(timeout=10)
+    with running_fake("openai", UPSTREAM_KEY) as root:
+        yield root + "/v1"
 
 
 @pytest.fixture

@@ -50,9 +50,8 @@ struct KeysController {
             key.updatedAt = now
             try repositories.keys.update(key)
             try snapshots.reload()
-            await writer.flush()
+            let usage = try await repositories.usage.allTime(.key, writer: writer)  // flushes first
             try primeBudget(key)
-            let usage = try await repositories.usage.allTime(.key, writer: writer)
             return JSONOutput.response(view(key, usage: usage[String(key.id)]))
         }
         group.delete("keys/:id") { _, context in

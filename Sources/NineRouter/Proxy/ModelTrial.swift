@@ -28,10 +28,7 @@ extension ProxyEngine {
         let call = ClientRequest(appKey: nil, body: ByteBuffer(bytes: bytes), model: model, stream: false, includeUsage: false,
                                  hasStreamOptions: false, requestID: requestID, forwardedHeaders: [])
         do {
-            let resolution = try resolve(model, key: nil, snapshot: snapshot, endpoint: .chatCompletions, streaming: false)
-            let plan = state.plan(resolution, requested: model)
-            let response = try await UpstreamAttempt(engine: self, call: call, endpoint: .chatCompletions, snapshot: snapshot,
-                                                     trace: trace).run(plan: plan, resolution: resolution)
+            let response = try await forward(call, endpoint: .chatCompletions, snapshot: snapshot, trace: trace)
             let provider = response.headers[.init("x-ninerouter-provider")!]
             let collector = BodyCollector()
             try await response.body.write(CollectingWriter(collector: collector))

@@ -31,10 +31,7 @@ struct ProxyEngine: Sendable {
             try Self.checkAllowed(call.model, key: key)
             try checkBudget(key)
             let rateHeaders = try admit(key)
-            let resolution = try resolve(call.model, key: key, snapshot: snapshot, endpoint: endpoint, streaming: call.stream)
-            let plan = state.plan(resolution, requested: call.model)
-            var response = try await UpstreamAttempt(engine: self, call: call, endpoint: endpoint, snapshot: snapshot, trace: trace)
-                .run(plan: plan, resolution: resolution)
+            var response = try await forward(call, endpoint: endpoint, snapshot: snapshot, trace: trace)
             response.headers.append(contentsOf: rateHeaders)
             return response
         } catch let error as GatewayError {
@@ -47,6 +44,15 @@ struct ProxyEngine: Sendable {
                                 message: "Internal error in the gateway; see its log.")
                 .response(requestID: requestID, format: endpoint.clientFormat)
         }
+    }
+
+    /// Routes a checked call and tries its candidates: the step every /v1 call and the
+    /// dashboard's trial share.
+    func forward(_ call: ClientRequest, endpoint: V1Endpoint, snapshot: ConfigSnapshot, trace: CallTrace) async throws -> Response {
+        let resolution = try resolve(call.model, key: call.appKey, snapshot: snapshot, endpoint: endpoint, streaming: call.stream)
+        let plan = state.plan(resolution, requested: call.model)
+        return try await UpstreamAttempt(engine: self, call: call, endpoint: endpoint, snapshot: snapshot, trace: trace)
+            .run(plan: plan, resolution: resolution)
     }
 
     /// A key over its budget for the period gets 429 until the period ends (or the budget grows).

@@ -118,11 +118,11 @@ struct UpstreamAttempt {
         let status = opened.head.status
         switch status {
         case 408, 429, 500...599:
-            let retryAfter = Self.retryAfter(opened.head) ?? errorBody.flatMap(Self.googleRetryDelay)
+            let retryAfter = Self.retryAfter(opened.head) ?? errorBody.flatMap(GeminiFormat.retryDelay(inError:))
             return failed(.transient, status: status, retryAfter: retryAfter, why: "HTTP \(status)")
         case 401, 403:
             return failed(.authentication, status: status, why: "HTTP \(status): key rejected")
-        case 400 where errorBody.map(Self.isRejectedGoogleKey) == true:
+        case 400 where errorBody.map(GeminiFormat.isRejectedKey(inError:)) == true:
             return failed(.authentication, status: status, why: "HTTP 400: key rejected")
         case 300...399:
             // Never followed: the call (and its key) would go wherever the redirect says.
@@ -189,21 +189,6 @@ struct UpstreamAttempt {
             let type = stream.head.header("content-type")?.lowercased() ?? ""
             return !type.hasPrefix("text/html")
         }
-    }
-
-    /// The `details` of Google's error envelope.
-    static func googleErrorDetails(_ body: [UInt8]) -> [[String: Any]] {
-        let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any]
-        return (object?["error"] as? [String: Any])?["details"] as? [[String: Any]] ?? []
-    }
-
-    static func isRejectedGoogleKey(_ body: [UInt8]) -> Bool {
-        googleErrorDetails(body).contains { $0["reason"] as? String == "API_KEY_INVALID" }
-    }
-
-    /// `RetryInfo.retryDelay` ("7s", "0.5s") in seconds.
-    static func googleRetryDelay(_ body: [UInt8]) -> TimeInterval? {
-        googleErrorDetails(body).lazy.compactMap { ($0["retryDelay"] as? String).flatMap { TimeInterval($0.dropLast()) } }.first
     }
 
     /// curl's codes for "could not reach or use the proxy" (as opposed to the upstream).

@@ -89,4 +89,20 @@ extension GeminiFormat {
         default: code >= 500 ? "server_error" : "invalid_request_error"
         }
     }
+
+    /// The `details` of Google's error envelope.
+    static func errorDetails(_ body: [UInt8]) -> [[String: Any]] {
+        let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any]
+        return (object?["error"] as? [String: Any])?["details"] as? [[String: Any]] ?? []
+    }
+
+    /// Google answers a wrong API key with 400 INVALID_ARGUMENT, reason `API_KEY_INVALID`.
+    public static func isRejectedKey(inError body: [UInt8]) -> Bool {
+        errorDetails(body).contains { $0["reason"] as? String == "API_KEY_INVALID" }
+    }
+
+    /// `RetryInfo.retryDelay` ("7s", "0.5s") of a 429, in seconds.
+    public static func retryDelay(inError body: [UInt8]) -> TimeInterval? {
+        errorDetails(body).lazy.compactMap { ($0["retryDelay"] as? String).flatMap { TimeInterval($0.dropLast()) } }.first
+    }
 }
