@@ -1,6 +1,7 @@
 import FakeProviders
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import HummingbirdTesting
 import Logging
 
@@ -93,10 +94,14 @@ enum LocalServer {
 
     /// Runs `body` with the base URL of a live server.
     @discardableResult
-    static func with<T: Sendable>(_ body: @Sendable (String) async throws -> T) async throws -> T {
+    static func with<T: Sendable>(counting tally: ConnectionTally? = nil,
+                                  _ body: @Sendable (String) async throws -> T) async throws -> T {
         var logger = Logger(label: "local")
         logger.logLevel = .warning
-        let app = Application(router: router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)), logger: logger)
+        let server: HTTPServerBuilder = tally.map { tally in .http1(configuration: .init(additionalChannelHandlers: [tally.handler()])) }
+            ?? .http1()
+        let app = Application(router: router(), server: server, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+                              logger: logger)
         return try await app.test(.live) { client in
             guard let port = client.port else { throw CocoaError(.featureUnsupported) }
             return try await body("http://127.0.0.1:\(port)")
