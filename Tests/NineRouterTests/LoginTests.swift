@@ -84,6 +84,7 @@ import Testing
                     switch try await authenticator.login(password: "wrong-\(attempt)", clientAddress: "198.51.100.9") {
                     case .wrongPassword: "checked"
                     case .throttled: "throttled"
+                    case .busy: "busy"
                     case .success: "success"
                     }
                 }
@@ -133,5 +134,84 @@ import Testing
         #expect(await throttle.retryAfter(address: "a", now: start.addingTimeInterval(10)) == 890)
         #expect(await throttle.retryAfter(address: "b", now: start.addingTimeInterval(10)) == nil)
         #expect(await throttle.retryAfter(address: "a", now: start.addingTimeInterval(901)) == nil)
+    }
+
+    /// Security review 6: with the global limit on concurrent checks answering 429, guesses
+    /// from many addresses locked the admin out. Checks now queue at that limit.
+    @Test func guessesFromManyAddressesDoNotLockTheAdminOut() async throws {
+        let harness = try Harness()
+        let authenticator = harness.services.authenticator
+        let results = try await withThrowingTaskGroup(of: [(Bool, String)].self) { group in
+            // 32 guessers, each guess from a new address: the checks always queue.
+            for guesser in 0..<32 {
+                group.addTask {
+                    var outcomes: [(Bool, String)] = []
+                    for round in 0..<5 {
+                        let address = "203.0.\(guesser).\(round)"
+                        outcomes.append((false, "\(try await authenticator.login(password: "guess", clientAddress: address))"))
+                    }
+                    return outcomes
+                }
+            }
+            // Meanwhile the admin logs in, one login after the other, while the guesses queue.
+            group.addTask {
+                var outcomes: [(Bool, String)] = []
+                for _ in 0..<8 {
+                    switch try await authenticator.login(password: Harness.password, clientAddress: "198.51.100.1") {
+                    case .success: outcomes.append((true, "success"))
+                    case let other: outcomes.append((true, "\(other)"))
+                    }
+                }
+                return outcomes
+            }
+            return try await group.reduce(into: [(Bool, String)]()) { $0 += $1 }
+        }
+        let admin = results.filter(\.0).map(\.1)
+        #expect(admin == Array(repeating: "success", count: 8), "\(admin)")
+        #expect(results.filter { !$0.0 }.allSatisfy { $0.1 == "wrongPassword" })
+    }
+
+    @Test func checksWaitingTooLongAreAnsweredBusy() async throws {
+        let throttle = LoginThrottle(maxChecking: 1, maxWait: .milliseconds(200))
+        #expect(await throttle.begin(address: "192.0.2.1") == .go)
+        let started = ContinuousClock.now
+        #expect(await throttle.begin(address: "192.0.2.2") == .busy(retryAfter: 1))
+        #expect(ContinuousClock.now - started >= .milliseconds(150))
+        // A slot handed over while waiting lets the waiter go.
+        async let waiting = throttle.begin(address: "192.0.2.3")
+        try await Task.sleep(for: .milliseconds(50))
+        await throttle.finish(address: "192.0.2.1", failed: false)
+        #expect(await waiting == .go)
+    }
+
+    /// Security review 6: one IPv6 host holds a whole /64; each of its addresses used to get
+    /// its own five guesses.
+    @Test func ipv6ClientsCountPerSlash64() async throws {
+        #expect(LoginThrottle.client("2001:db8:0:7::1") == "2001:db8:0:7::/64")
+        #expect(LoginThrottle.client("2001:db8:0:7:ffff:1:2:3") == "2001:db8:0:7::/64")
+        #expect(LoginThrottle.client("::ffff:192.0.2.4") == "192.0.2.4")
+        #expect(LoginThrottle.client("192.0.2.4") == "192.0.2.4")
+        let throttle = LoginThrottle(limit: 5, window: 900)
+        for host in 1...5 { await throttle.recordFailure(address: "2001:db8:0:7::\(host)") }
+        #expect(await throttle.retryAfter(address: "2001:db8:0:7::99") != nil)
+        #expect(await throttle.retryAfter(address: "2001:db8:0:8::1") == nil)
+    }
+
+    /// Security review 5: the current password of a password change was checked without
+    /// the login throttle (8 wrong guesses, 8 × 422).
+    @Test func passwordChangeGoesThroughTheThrottle() async throws {
+        let harness = try Harness()
+        try await harness.test { client async throws in
+            let token = try #require(try await client.login()["token"] as? String)
+            for _ in 0..<5 {
+                let wrong = try await client.call(.put, "/api/admin/password", token: token,
+                                                  json: ["current_password": "not-it", "new_password": "new-password-1"])
+                #expect(wrong.status == .unprocessableContent)
+            }
+            let throttled = try await client.call(.put, "/api/admin/password", token: token,
+                                                  json: ["current_password": Harness.password, "new_password": "new-password-1"])
+            #expect(throttled.status == .tooManyRequests)
+            #expect(throttled.headers[.retryAfter] != nil)
+        }
     }
 }

@@ -46,6 +46,13 @@ public struct AdminError: Error, Sendable, HTTPResponseError {
         return error
     }
 
+    static func busy(retryAfter seconds: Int) -> AdminError {
+        var error = AdminError(.serviceUnavailable, code: "busy",
+                               message: "too many password checks are waiting; try again in \(seconds) seconds")
+        error.extraHeaders[.retryAfter] = String(seconds)
+        return error
+    }
+
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         var body: [String: String] = ["code": code, "message": message]
         if let field { body["field"] = field }

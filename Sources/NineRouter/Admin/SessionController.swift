@@ -19,6 +19,8 @@ struct SessionController {
             switch try await authenticator.login(password: password, clientAddress: clientAddress.of(request, context: context)) {
             case .throttled(let wait):
                 throw AdminError.tooManyRequests(retryAfter: wait)
+            case .busy(let wait):
+                throw AdminError.busy(retryAfter: wait)
             case .wrongPassword:
                 throw AdminError(.unauthorized, code: "invalid_password", message: "wrong password", field: "password")
             case .success(let session):
@@ -68,14 +70,20 @@ struct SessionController {
             guard (8...1024).contains(new.count) else {
                 throw AdminError.invalid("new_password", "'new_password' must be 8 to 1024 characters")
             }
-            guard current.utf8.count <= 1024, try await authenticator.verify(current) else {
-                throw AdminError(.unprocessableContent, code: "wrong_password", message: "current password is wrong",
-                                 field: "current_password")
+            guard current.utf8.count <= 1024 else { throw Self.wrongCurrentPassword }
+            switch try await authenticator.check(current, clientAddress: clientAddress.of(request, context: context)) {
+            case .throttled(let wait): throw AdminError.tooManyRequests(retryAfter: wait)
+            case .busy(let wait): throw AdminError.busy(retryAfter: wait)
+            case .wrongPassword: throw Self.wrongCurrentPassword
+            case .success: break
             }
             try await authenticator.changePassword(to: new, keepToken: context.adminSession?.token)
             return Response(status: .noContent)
         }
     }
+
+    private static let wrongCurrentPassword = AdminError(.unprocessableContent, code: "wrong_password",
+                                                         message: "current password is wrong", field: "current_password")
 
     private func cookie(value: String, maxAge: Int) -> String {
         var text = "\(AdminSessionMiddleware.cookieName)=\(value); Path=/; Max-Age=\(maxAge); HttpOnly; SameSite=Strict"

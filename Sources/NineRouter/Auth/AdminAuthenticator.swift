@@ -58,6 +58,8 @@ public struct AdminAuthenticator: Sendable {
         case success(Session)
         case wrongPassword
         case throttled(retryAfter: Int)
+        /// Too many password checks waiting: the server is busy, not the client throttled.
+        case busy(retryAfter: Int)
     }
 
     /// True until the admin sets a password of their own.
@@ -66,8 +68,19 @@ public struct AdminAuthenticator: Sendable {
     }
 
     func login(password: String, clientAddress: String, now: Date = Date()) async throws -> LoginResult {
-        if let wait = await throttle.begin(address: clientAddress, now: now) {
-            return .throttled(retryAfter: wait)
+        switch try await check(password, clientAddress: clientAddress, now: now) {
+        case .success: return .success(try createSession(now: now))
+        case let other: return other
+        }
+    }
+
+    /// Checks a password through the throttle (login and password change alike): `.success`
+    /// carries no session here; the caller makes one if it needs it.
+    func check(_ password: String, clientAddress: String, now: Date = Date()) async throws -> LoginResult {
+        switch await throttle.begin(address: clientAddress, now: now) {
+        case .throttled(let wait): return .throttled(retryAfter: wait)
+        case .busy(let wait): return .busy(retryAfter: wait)
+        case .go: break
         }
         let ok: Bool
         do {
@@ -77,8 +90,7 @@ public struct AdminAuthenticator: Sendable {
             throw error
         }
         await throttle.finish(address: clientAddress, failed: !ok, now: now)
-        guard ok else { return .wrongPassword }
-        return .success(try createSession(now: now))
+        return ok ? .success(Session(token: "", expiresAt: now)) : .wrongPassword
     }
 
     /// argon2id takes tens of milliseconds of CPU: run it off the request's executor.
