@@ -13,6 +13,10 @@ public struct AppServices: Sendable {
     public let agent: CurlAgent
     let routing = RoutingState()
     let recorder = CallRecorder()
+    /// Which `Host`/`Origin` keyless `/v1` calls may carry (see `HostGuard`).
+    let hostGuard: HostGuard
+    /// Marks the calls this gateway forwards, to stop loops (see `HopMark`).
+    let gatewayID = HopMark.newID()
     /// Stores call records and totals; runs as a service beside the HTTP server.
     public let logWriter: LogWriter
 
@@ -28,6 +32,8 @@ public struct AppServices: Sendable {
         authenticator = AdminAuthenticator(repository: repositories.admin, sessionTTL: config.sessionTTL,
                                            dataDirectory: config.dataDirectory)
         agent = CurlAgent()
+        hostGuard = HostGuard(allowed: config.allowedHosts.map { $0 == ["*"] ? nil : Set($0) }
+            ?? HostGuard.defaults(boundHost: config.host))
         var accessLog = Logger(label: "ninerouter.access")
         accessLog.logLevel = config.logLevel
         logWriter = LogWriter(recorder: recorder, database: database, snapshots: snapshots, accessLog: accessLog)

@@ -12,10 +12,18 @@ public enum NineRouterVersion {
 /// Builds the whole server: opens DATA_DIR, prepares the admin password, wires the routes.
 public func buildApplication(config: ServerConfig, logger: Logger) throws -> some ApplicationProtocol {
     let services = try AppServices(config: config)
+    for path in services.database.tightened {
+        logger.notice("made \(path) private (it was readable by other users)")
+    }
     try services.preparePassword(logger: logger)
     let router = buildRouter(services: services)
+    let counter = ConnectionCounter(limit: config.connectionsPerClient)
+    let headerTimeout = config.clientHeaderTimeout
     return Application(
         router: router,
+        server: .http1(configuration: .init(
+            additionalChannelHandlers: [ConnectionGuard(counter: counter, headerTimeout: headerTimeout)],
+            idleTimeout: .nanoseconds(Int64(config.clientIdleTimeout.components.seconds) * 1_000_000_000))),
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: "NineRouter"),
         services: [services.logWriter],
         onServerRunning: { channel in
@@ -68,7 +76,8 @@ public func buildRouter(services: AppServices) -> Router<AppRequestContext> {
                    writer: services.logWriter).register(on: admin)
     let engine = ProxyEngine(snapshots: snapshots, state: services.routing, agent: services.agent,
                              limits: services.config.proxyLimits, recorder: services.recorder,
-                             clientAddress: ClientAddress(trustProxy: services.config.trustProxy))
+                             clientAddress: ClientAddress(trustProxy: services.config.trustProxy),
+                             hostGuard: services.hostGuard, gatewayID: services.gatewayID)
     AliasesController(repositories: repositories, snapshots: snapshots, engine: engine).register(on: admin)
     ProxyPoolsController(repositories: repositories, snapshots: snapshots, probe: probe, routing: services.routing)
         .register(on: admin)

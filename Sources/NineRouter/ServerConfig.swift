@@ -21,6 +21,17 @@ public struct ServerConfig: Sendable {
     /// On SIGTERM: how long in-flight calls (streams too) may run on before they are cut.
     public var shutdownGrace: Duration = .seconds(30)
     var proxyLimits = ProxyLimits()
+    /// Host names keyless `/v1` calls may use (`ALLOWED_HOSTS`, comma-separated; `*` for
+    /// any); nil: localhost's names, the bound address and the machine's names.
+    public var allowedHosts: [String]?
+    /// A connection that has sent nothing for this long is closed (`CLIENT_IDLE_TIMEOUT`);
+    /// a response still being written is never cut by it.
+    public var clientIdleTimeout: Duration = .seconds(60)
+    /// A new connection must send its first request head within this (`CLIENT_HEADER_TIMEOUT`).
+    public var clientHeaderTimeout: Duration = .seconds(10)
+    /// Open connections one client address may hold (`MAX_CONNECTIONS_PER_CLIENT`; 0: no
+    /// limit). Default 1024, or no limit with TRUST_PROXY (every client shares the proxy's address).
+    public var maxConnectionsPerClient: Int?
 
     public init() {}
 
@@ -70,8 +81,26 @@ public struct ServerConfig: Sendable {
         if let value = env["UPSTREAM_STALL_TIMEOUT"], !value.isEmpty {
             config.proxyLimits.stallTimeout = try parseDuration(value, name: "UPSTREAM_STALL_TIMEOUT")
         }
+        if let value = env["ALLOWED_HOSTS"], !value.isEmpty {
+            config.allowedHosts = value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        }
+        if let value = env["CLIENT_IDLE_TIMEOUT"], !value.isEmpty {
+            config.clientIdleTimeout = try parseDuration(value, name: "CLIENT_IDLE_TIMEOUT")
+        }
+        if let value = env["CLIENT_HEADER_TIMEOUT"], !value.isEmpty {
+            config.clientHeaderTimeout = try parseDuration(value, name: "CLIENT_HEADER_TIMEOUT")
+        }
+        if let value = env["MAX_CONNECTIONS_PER_CLIENT"], !value.isEmpty {
+            guard let count = Int(value), (0...1_000_000).contains(count) else {
+                throw ConfigError.invalid(name: "MAX_CONNECTIONS_PER_CLIENT", value: value, expected: "a number, 0 for no limit")
+            }
+            config.maxConnectionsPerClient = count
+        }
         return config
     }
+
+    /// The per-address connection cap in force (0: none).
+    var connectionsPerClient: Int { maxConnectionsPerClient ?? (trustProxy ? 0 : 1024) }
 
     public static func parsePort(_ text: String, name: String) throws -> Int {
         guard let port = Int(text), (0...65535).contains(port) else {

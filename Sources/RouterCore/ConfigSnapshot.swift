@@ -9,6 +9,9 @@ public struct ConfigSnapshot: Sendable {
     public var settings: RouterSettings
     /// List prices by model name, for the cost of each call.
     public var prices: [String: ModelPrice]
+    /// Every model name the admin configured: provider model lists, aliases and their
+    /// targets (with and without a `provider/` prefix). Such names are safe as metric labels.
+    public private(set) var knownModels: Set<String> = []
 
     public init(
         providers: [ProviderConnection] = [], keys: [AppKey] = [], aliases: [ModelAlias] = [],
@@ -20,5 +23,14 @@ public struct ConfigSnapshot: Sendable {
         self.proxyPools = Dictionary(proxyPools.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         self.settings = settings
         self.prices = Dictionary(prices.map { ($0.model, $0) }, uniquingKeysWith: { first, _ in first })
+        var known = Set(providers.flatMap(\.models))
+        for alias in aliases {
+            known.insert(alias.alias)
+            for target in alias.targets {
+                known.insert(target)
+                if let slash = target.firstIndex(of: "/") { known.insert(String(target[target.index(after: slash)...])) }
+            }
+        }
+        knownModels = known
     }
 }

@@ -14,13 +14,16 @@ public struct ProviderConnection: Sendable, Equatable {
     public var weight: Int
     public var proxyPoolID: Int64?
     public var headers: [String: String]
+    /// Whether clients may choose the billing scope (`OpenAI-Organization`, `OpenAI-Project`,
+    /// `x-goog-user-project`) on this connection; off, their copies are dropped.
+    public var allowClientBillingHeaders: Bool
     public var createdAt: Date
     public var updatedAt: Date
 
     public init(
         id: Int64, name: String, type: ProviderType, baseURL: String, apiKey: String,
         models: [String], enabled: Bool, priority: Int, weight: Int, proxyPoolID: Int64?,
-        headers: [String: String], createdAt: Date, updatedAt: Date
+        headers: [String: String], allowClientBillingHeaders: Bool = false, createdAt: Date, updatedAt: Date
     ) {
         self.id = id
         self.name = name
@@ -33,6 +36,7 @@ public struct ProviderConnection: Sendable, Equatable {
         self.weight = weight
         self.proxyPoolID = proxyPoolID
         self.headers = headers
+        self.allowClientBillingHeaders = allowClientBillingHeaders
         self.createdAt = createdAt
         self.updatedAt = updatedAt
     }

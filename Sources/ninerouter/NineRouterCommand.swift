@@ -74,7 +74,13 @@ struct ResetPassword: AsyncParsableCommand {
     @OptionGroup var common: CommonOptions
 
     func run() async throws {
-        let services = try AppServices(config: try common.resolve())
+        let config = try common.resolve()
+        let database = (config.dataDirectory as NSString).appendingPathComponent("ninerouter.sqlite")
+        guard FileManager.default.fileExists(atPath: database) else {
+            // Creating a store here would leave a fresh, empty gateway where the admin expected theirs.
+            throw ValidationError("No NineRouter database at \(database): check --data-dir / DATA_DIR. Nothing was changed.")
+        }
+        let services = try AppServices(config: config)
         let password = try services.resetPassword()
         print("New admin password: \(password)")
         print("Every admin session has been ended.")

@@ -51,8 +51,26 @@ import Testing
         #expect(line.hasPrefix("request_id=req_1 key=\"app \\\"one\\\"\" client=- endpoint=/v1/chat/completions model=smart"))
         #expect(line.contains(" status=200 latency_ms=12.5 "))
         #expect(line.contains(" in=3 out=4 "))
-        #expect(line.hasSuffix(#"error="bad \"thing\" happened""#))
+        #expect(line.hasSuffix(#"error="bad \"thing\"\u000Ahappened""#))
         #expect(!line.contains("\n"))
+    }
+
+    /// Security review 4: only `\n` was escaped; `\r`, ESC sequences, VT, U+0085 and the
+    /// Unicode line separators from a model name reached the access log and /metrics raw.
+    @Test func everyControlCharacterIsEscapedInLogsAndMetrics() {
+        let hostile = "m\r\u{1B}[31mred\u{0B}\u{85}\u{2028}\u{2029}\u{7F}\u{0}end \\ \""
+        var call = record("req_2")
+        call.modelRequested = hostile
+        let line = LogWriter.logfmt(call)
+        #expect(line.contains(#"model="m\u000D\u001B[31mred\u000B\u0085\u2028\u2029\u007F\u0000end \\ \"""#), "\(line)")
+        #expect(!ControlCharacters.contains(in: line))
+        let label = GatewayMetrics.escape(hostile)
+        #expect(label == #"m\\u000D\\u001B[31mred\\u000B\\u0085\\u2028\\u2029\\u007F\\u0000end \\ \""#)
+        #expect(!ControlCharacters.contains(in: label))
+        #expect(GatewayMetrics.escape("a\nb") == #"a\nb"#)
+        // A plain value with a backslash is quoted, so a reader can undo the escaping.
+        call.modelRequested = #"a\b"#
+        #expect(LogWriter.logfmt(call).contains(#" model="a\\b" "#))
     }
 
     @Test func attemptsRoundTripThroughTheirHandWrittenJSON() {

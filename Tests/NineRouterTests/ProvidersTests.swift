@@ -66,7 +66,12 @@ import Testing
             #expect(custom["base_url"] as? String == "http://127.0.0.1:11434/v1")
             #expect(custom["has_api_key"] as? Bool == false)
             let id = try #require(anthropic["id"] as? Int)
-            let switched = try await client.call(.patch, "/api/admin/providers/\(id)", token: token, json: ["type": "gemini"])
+            // A new default base URL is a new host: the stored key does not follow it on its own.
+            let keyless = try await client.call(.patch, "/api/admin/providers/\(id)", token: token, json: ["type": "gemini"])
+            #expect(keyless.status == .unprocessableContent)
+            #expect(keyless.errorField == "api_key")
+            let switched = try await client.call(.patch, "/api/admin/providers/\(id)", token: token,
+                                                 json: ["type": "gemini", "api_key": "gemini-key"])
             #expect(switched["base_url"] as? String == "https://generativelanguage.googleapis.com")
         }
     }
@@ -155,6 +160,39 @@ import Testing
             let tooLarge = try await client.call(.post, "/api/admin/providers", token: token, raw: "{\"name\":\"\(huge)\"}")
             #expect(tooLarge.status == .contentTooLarge)
             #expect(tooLarge.errorCode == "body_too_large")
+        }
+    }
+
+    /// Security review 8: a PATCH of `base_url` alone, then "test", delivered the stored key to
+    /// the new host.
+    @Test func aStoredKeyDoesNotFollowTheConnectionToAnotherHost() async throws {
+        let harness = try Harness()
+        try await harness.test { client async throws in
+            let token = try #require(try await client.login()["token"] as? String)
+            let created = try await client.call(.post, "/api/admin/providers", token: token,
+                                                json: ["name": "p", "base_url": "https://api.example.com/v1", "api_key": "sk-secret-1"])
+            let id = try #require(created["id"] as? Int)
+            for moved in ["https://evil.example/v1", "http://api.example.com/v1", "https://api.example.com:8443/v1"] {
+                let refused = try await client.call(.patch, "/api/admin/providers/\(id)", token: token, json: ["base_url": moved])
+                #expect(refused.status == .unprocessableContent, "\(moved)")
+                #expect(refused.errorField == "api_key")
+            }
+            let unchanged = try await client.call(.get, "/api/admin/providers/\(id)", token: token)
+            #expect(unchanged["base_url"] as? String == "https://api.example.com/v1")
+            // Same host, another path: the key stays.
+            let samehost = try await client.call(.patch, "/api/admin/providers/\(id)", token: token,
+                                                 json: ["base_url": "https://API.example.com:443/openai/v1"])
+            #expect(samehost.status == .ok)
+            let moved = try await client.call(.patch, "/api/admin/providers/\(id)", token: token,
+                                              json: ["base_url": "https://other.example/v1", "api_key": "sk-other-key-0002"])
+            #expect(moved.status == .ok)
+            #expect(moved["api_key_hint"] as? String == "sk-…0002")
+            // A connection without a key moves freely.
+            let keyless = try await client.call(.post, "/api/admin/providers", token: token,
+                                                json: ["name": "local", "base_url": "http://127.0.0.1:11434/v1"])
+            let keylessID = try #require(keyless["id"] as? Int)
+            #expect(try await client.call(.patch, "/api/admin/providers/\(keylessID)", token: token,
+                                          json: ["base_url": "http://127.0.0.2:11434/v1"]).status == .ok)
         }
     }
 }

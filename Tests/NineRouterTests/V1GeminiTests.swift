@@ -126,4 +126,19 @@ import Testing
             #expect(count["type"] as? String == "error")
         }
     }
+
+    /// Security review 9: `gem/../../../../v1/x` reached the upstream as `POST /v1/x:generateContent`
+    /// with the Gemini key.
+    @Test func modelNamesCannotWalkUpTheUpstreamPath() async throws {
+        try await run { v1 in
+            for model in ["first/../../../../v1/x", "first/models/../x", "first/a//b"] {
+                let answer = try await v1.chat(model)
+                #expect(answer.status == .badRequest, "\(model)")
+                #expect(answer.errorCode == "invalid_model")
+            }
+            #expect(first.script.received.isEmpty)
+            #expect(try await v1.chat("first/gemini-2.5-flash").status == .ok)
+            #expect(first.script.received.last?.path.hasSuffix("/v1beta/models/gemini-2.5-flash:generateContent") == true)
+        }
+    }
 }

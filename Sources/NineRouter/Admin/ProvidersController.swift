@@ -12,7 +12,7 @@ struct ProvidersController {
     let writer: LogWriter
 
     static let fields: Set<String> = ["name", "type", "base_url", "api_key", "models", "enabled", "priority", "weight",
-                                      "proxy_pool_id", "headers"]
+                                      "proxy_pool_id", "headers", "allow_client_billing_headers"]
 
     func register(on group: RouterGroup<AppRequestContext>) {
         group.get("providers") { _, _ in
@@ -71,6 +71,7 @@ struct ProvidersController {
 
     private func apply(_ body: JSONFields, to provider: inout ProviderConnection, creating: Bool) throws {
         try body.rejectUnknown(allowed: Self.fields)
+        let origin = Self.origin(of: provider.baseURL)
         if let name = try Validate.name(try body.string("name"), required: creating) { provider.name = name }
         let typeChanged = body.has("type")
         if let type = try Validate.enumValue(try body.string("type"), "type", as: ProviderType.self) { provider.type = type }
@@ -85,6 +86,11 @@ struct ProvidersController {
             }
             provider.apiKey = key.trimmingCharacters(in: .whitespaces)
         }
+        // The stored key was given for one host; it goes to another only when given again.
+        if !creating, !provider.apiKey.isEmpty, !body.has("api_key"), Self.origin(of: provider.baseURL) != origin {
+            throw AdminError.invalid("api_key", "'api_key' is required when 'base_url' moves to another host: "
+                + "the stored key is never sent to a new host")
+        }
         if let models = try body.strings("models") { provider.models = try Validate.modelList(models, field: "models") }
         if let enabled = try body.bool("enabled") { provider.enabled = enabled }
         if let priority = try Validate.range(try body.int("priority"), "priority", -1000...1000) { provider.priority = priority }
@@ -96,9 +102,18 @@ struct ProvidersController {
             }
             provider.proxyPoolID = poolID
         }
+        if let allow = try body.bool("allow_client_billing_headers") { provider.allowClientBillingHeaders = allow }
         if let headers = try body.stringMap("headers") {
             provider.headers = try ExtraHeaders.validate(headers, keeping: provider.headers)
         }
+    }
+
+    /// Scheme, host and port: where a key would travel.
+    static func origin(of url: String) -> String {
+        guard let parts = URLComponents(string: url) else { return url }
+        let scheme = parts.scheme?.lowercased() ?? ""
+        let port = parts.port ?? (scheme == "https" ? 443 : 80)
+        return "\(scheme)://\(parts.host?.lowercased() ?? ""):\(port)"
     }
 
     private static func isDefaultBaseURL(_ url: String) -> Bool {
@@ -120,6 +135,7 @@ struct ProviderView: Encodable {
     let weight: Int
     let proxy_pool_id: Nullable<Int64>
     let headers: [String: String]
+    let allow_client_billing_headers: Bool
     let status: Status
     let usage: UsageView
     let created_at: Date
@@ -146,6 +162,7 @@ struct ProviderView: Encodable {
         weight = p.weight
         proxy_pool_id = Nullable(p.proxyPoolID)
         headers = ExtraHeaders.masked(p.headers)
+        allow_client_billing_headers = p.allowClientBillingHeaders
         status = Status(in_flight: live.inflight, cooling_until: Nullable(live.coolingUntil),
                         last_error: Nullable(live.lastError), last_error_at: Nullable(live.lastErrorAt))
         usage = UsageView(totals)

@@ -32,6 +32,20 @@ enum PasswordHasher {
         }
     }
 
+    /// A 32-byte key stretched from a passphrase with the same parameters and a fixed salt:
+    /// the same passphrase gives the same key on every replica and every start.
+    static func deriveKey(from passphrase: String, salt: String) -> [UInt8] {
+        var key = [UInt8](repeating: 0, count: hashLength)
+        let saltBytes = Array(salt.utf8)
+        let bytes = Array(passphrase.utf8)
+        let status = bytes.withUnsafeBytes { pwd in
+            argon2id_hash_raw(timeCost, memoryKiB, parallelism, pwd.baseAddress, pwd.count, saltBytes, saltBytes.count,
+                              &key, key.count)
+        }
+        precondition(status == ARGON2_OK.rawValue, "argon2id key derivation failed: \(status)")
+        return key
+    }
+
     /// Once per process, before the first hash: keeps argon2's 19 MiB work areas from
     /// staying in glibc's arenas after use (see the shim).
     static let prepareAllocator: Void = nr_fix_mmap_threshold()

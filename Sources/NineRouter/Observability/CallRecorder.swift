@@ -9,6 +9,7 @@ final class CallRecorder: Sendable {
     let capacity: Int
     let metrics: GatewayMetrics
     let spend: SpendLedger
+    let labels = ModelLabels()
     private let queue = Mutex<[CallRecord]>([])
     private let droppedCount = Atomic<Int>(0)
 
@@ -18,8 +19,15 @@ final class CallRecorder: Sendable {
         self.spend = spend
     }
 
+    /// Per-minute totals of calls refused before a key was known, waiting for the log writer.
+    private let refusals = Mutex<[Int64: UsageRepository.Totals]>([:])
+
     func record(_ record: CallRecord) {
         metrics.observe(record)
+        if record.unauthenticated {
+            refusals.withLock { $0[UsageRepository.minute(of: record.time), default: .init()].add(record) }
+            return
+        }
         if let keyID = record.keyID, let cost = record.costUSD { spend.add(cost, keyID: keyID, at: record.time) }
         let queued = queue.withLock { queue in
             guard queue.count < capacity else { return false }
@@ -36,6 +44,14 @@ final class CallRecorder: Sendable {
             let batch = Array(queue.prefix(limit))
             queue.removeFirst(batch.count)
             return batch
+        }
+    }
+
+    /// Takes the refusal totals gathered so far.
+    func takeRefusals() -> [Int64: UsageRepository.Totals] {
+        refusals.withLock { refusals in
+            defer { refusals.removeAll() }
+            return refusals
         }
     }
 

@@ -42,16 +42,18 @@ final class GatewayMetrics: Sendable {
         var cost: [TokenLabels: Double] = [:]
         var upstreamErrors: [ErrorLabels: Int] = [:]
         var incomplete: [RouteLabels: Int] = [:]
+        var unauthenticated = 0
     }
 
     private let state = Mutex(State())
 
     /// Counts one finished call.
     func observe(_ record: CallRecord) {
-        let provider = record.provider ?? "", model = record.model ?? record.modelRequested, key = record.keyName ?? ""
+        let provider = record.provider ?? "", model = record.labelModel, key = record.keyName ?? ""
         let route = RouteLabels(provider: provider, model: model)
         state.withLock { state in
             state.requests[CallLabels(provider: provider, model: model, key: key, status: String(record.status)), default: 0] += 1
+            if record.unauthenticated { state.unauthenticated += 1 }
             state.duration[route, default: Histogram()].observe(record.latencyMs)
             if let ttft = record.ttftMs { state.ttft[route, default: Histogram()].observe(ttft) }
             if record.incomplete { state.incomplete[route, default: 0] += 1 }
@@ -128,6 +130,8 @@ final class GatewayMetrics: Sendable {
         for (l, v) in state.incomplete.sorted(by: { "\($0.key)" < "\($1.key)" }) {
             sample("ninerouter_incomplete_streams_total", [("provider", l.provider), ("model", l.model)], Double(v))
         }
+        family("ninerouter_unauthenticated_requests_total", "counter", "Calls to /v1 refused before an app key was known (401).")
+        sample("ninerouter_unauthenticated_requests_total", [], Double(state.unauthenticated))
         family("ninerouter_inflight_requests", "gauge", "Upstream calls in flight by provider.")
         for (provider, count) in gauges.inflight.sorted(by: { $0.key < $1.key }) {
             sample("ninerouter_inflight_requests", [("provider", provider)], Double(count))
@@ -146,8 +150,7 @@ final class GatewayMetrics: Sendable {
     }
 
     static func escape(_ value: String) -> String {
-        value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
-            .replacingOccurrences(of: "\n", with: "\\n")
+        ControlCharacters.escaped(value, escapedBackslash: true)
     }
 
     static func format(_ value: Double) -> String {

@@ -80,6 +80,14 @@ public final class LogWriter: Service, Sendable {
                 accessLog.error("could not store \(batch.count) call records: \(String(describing: type(of: error)))")
             }
         }
+        let refusals = recorder.takeRefusals()
+        if !refusals.isEmpty, snapshots.current.settings.observabilityEnabled {
+            do {
+                try await database.writer.write { db in try UsageRepository.add(refusals: refusals, db) }
+            } catch {
+                accessLog.error("could not store the totals of refused calls: \(String(describing: type(of: error)))")
+            }
+        }
         await gate.release()
         return taken
     }
@@ -97,9 +105,9 @@ public final class LogWriter: Service, Sendable {
         if r.incomplete { pairs.append(("incomplete", "true")) }
         if let error = r.error { pairs.append(("error", error)) }
         return pairs.map { key, value in
-            let plain = !value.isEmpty && value.allSatisfy { !$0.isWhitespace && $0 != "\"" && $0 != "=" }
-            return key + "=" + (plain ? value : "\"" + value.replacingOccurrences(of: "\\", with: "\\\\")
-                .replacingOccurrences(of: "\"", with: "\\\"").replacingOccurrences(of: "\n", with: " ") + "\"")
+            let plain = !value.isEmpty && !ControlCharacters.contains(in: value)
+                && value.allSatisfy { !$0.isWhitespace && $0 != "\"" && $0 != "=" && $0 != "\\" }
+            return key + "=" + (plain ? value : "\"" + ControlCharacters.escaped(value) + "\"")
         }.joined(separator: " ")
     }
 }

@@ -11,7 +11,7 @@ struct MetricsRoute {
     func register(on router: Router<AppRequestContext>) {
         router.get("metrics") { request, _ in
             if let token = services.config.metricsToken,
-               request.headers[.authorization] != "Bearer \(token)" {
+               !SecretToken.equalInConstantTime(request.headers[.authorization] ?? "", "Bearer \(token)") {
                 return Response(status: .unauthorized, headers: [.contentType: "text/plain; charset=utf-8",
                                                                  .wwwAuthenticate: "Bearer realm=\"metrics\""],
                                 body: .init(byteBuffer: ByteBuffer(string: "metrics need 'Authorization: Bearer <METRICS_TOKEN>'\n")))

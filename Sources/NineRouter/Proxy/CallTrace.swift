@@ -11,6 +11,7 @@ final class CallTrace: @unchecked Sendable {
     private let started = ContinuousClock.now
     private let recorder: CallRecorder
     private let prices: [String: ModelPrice]
+    private let knownModels: Set<String>
     private let routing: RoutingState
     /// Only keys with a tokens-per-minute limit need their tokens counted on the data path.
     private var countsTokens = false
@@ -24,6 +25,7 @@ final class CallTrace: @unchecked Sendable {
         record.clientAddress = client
         self.recorder = recorder
         prices = snapshot.prices
+        knownModels = snapshot.knownModels
         self.routing = routing
     }
 
@@ -31,6 +33,11 @@ final class CallTrace: @unchecked Sendable {
         record.keyID = key?.id
         record.keyName = key?.name
         countsTokens = key?.tpmLimit != nil
+    }
+
+    /// The call is refused before any key was known: counted, not kept as a record.
+    func unauthenticated() {
+        record.unauthenticated = true
     }
 
     func asked(model: String, stream: Bool) {
@@ -70,6 +77,7 @@ final class CallTrace: @unchecked Sendable {
         if record.ttftMs == nil, status < 400 { record.ttftMs = record.latencyMs }
         let price = record.model.flatMap { prices[$0] } ?? prices[record.modelRequested]
         record.costUSD = price?.cost(of: usage)
+        record.modelLabel = recorder.labels.label(for: record, known: knownModels)
         if countsTokens, let keyID = record.keyID, usage.total > 0 { routing.recordTokens(usage.total, keyID: keyID) }
         recorder.record(record)
     }

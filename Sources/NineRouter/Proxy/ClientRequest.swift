@@ -16,6 +16,9 @@ struct ClientRequest: Sendable {
     let hasStreamOptions: Bool
     let requestID: String
     let forwardedHeaders: [(name: String, value: String)]
+    /// The gateways the call passed through, ours last: sent on as `HopMark.name`.
+    var hopMarks: [String] = []
+    static let maxModelLength = 256
 
     /// The app key from `Authorization: Bearer` or `x-api-key`; nil only when keys are not required.
     static func authenticate(_ request: Request, snapshot: ConfigSnapshot, now: Date = Date()) throws(GatewayError) -> AppKey? {
@@ -41,7 +44,8 @@ struct ClientRequest: Sendable {
     }
 
     /// Reads the body (size-limited) and peeks at `model` and `stream`.
-    static func read(_ request: Request, appKey: AppKey?, limits: ProxyLimits, requestID: String) async throws(GatewayError) -> ClientRequest {
+    static func read(_ request: Request, appKey: AppKey?, limits: ProxyLimits, requestID: String,
+                     hopMarks: [String]) async throws(GatewayError) -> ClientRequest {
         let body: ByteBuffer
         do {
             body = try await request.body.collect(upTo: limits.maxRequestBodyBytes)
@@ -64,11 +68,15 @@ struct ClientRequest: Sendable {
         guard let model = peek.model, !model.isEmpty else {
             throw .invalidRequest("you must provide a model parameter", code: "missing_model", param: "model")
         }
+        // A name this long is no model's; refused before it can reach a log, a metric or a total.
+        guard model.utf8.count <= Self.maxModelLength else {
+            throw .invalidRequest("'model' is longer than \(Self.maxModelLength) bytes", code: "model_too_long", param: "model")
+        }
         let stream = peek.stream ?? false
         return ClientRequest(appKey: appKey, body: body, model: model, stream: stream,
                              includeUsage: peek.stream_options?.include_usage ?? false,
                              hasStreamOptions: peek.stream_options != nil, requestID: requestID,
-                             forwardedHeaders: HeaderPolicy.forwardable(request.headers))
+                             forwardedHeaders: HeaderPolicy.forwardable(request.headers), hopMarks: hopMarks)
     }
 
     /// The body for one candidate: untouched when the model name is unchanged, else with

@@ -25,12 +25,17 @@ enum FormatBridge: Sendable, Equatable {
     }
 
     /// The path under the provider's base URL, or nil for the endpoint's own.
-    func upstreamPath(model: String, streaming: Bool) -> String? {
+    func upstreamPath(model: String, streaming: Bool) throws(GatewayError) -> String? {
         switch self {
-        case .passThrough: nil
-        case .openAIToAnthropic: V1Endpoint.messages.upstreamPath
-        case .anthropicToOpenAI: V1Endpoint.chatCompletions.upstreamPath
-        case .openAIToGemini, .anthropicToGemini: GeminiFormat.path(model: model, streaming: streaming)
+        case .passThrough: return nil
+        case .openAIToAnthropic: return V1Endpoint.messages.upstreamPath
+        case .anthropicToOpenAI: return V1Endpoint.chatCompletions.upstreamPath
+        case .openAIToGemini, .anthropicToGemini:
+            do {
+                return try GeminiFormat.path(model: model, streaming: streaming)
+            } catch {
+                throw GatewayError.invalidRequest(error.message, code: "invalid_model", param: error.param)
+            }
         }
     }
 

@@ -11,7 +11,10 @@ enum HeaderPolicy {
     static let neverUpstream: Set<String> = hopByHop.union([
         "authorization", "x-api-key", "x-goog-api-key", "cookie", "host", "content-length", "accept-encoding",
         "forwarded", "x-forwarded-for", "x-forwarded-host", "x-forwarded-proto", "x-real-ip", "expect",
+        HopMark.name,
     ])
+    /// Headers that choose whose account pays: taken from clients only where a connection allows it.
+    static let billingScope: Set<String> = ["openai-organization", "openai-project", "x-goog-user-project"]
     static let neverDownstream: Set<String> = hopByHop.union([
         "content-length", "content-encoding", "set-cookie", "server", "date", "alt-svc", "strict-transport-security",
         "x-request-id", "via",

@@ -26,7 +26,8 @@ extension ProxyEngine {
                                       "messages": [["role": "user", "content": "Reply with the single word OK."]]]
         let bytes = (try? JSONSerialization.data(withJSONObject: payload)).map { Array($0) } ?? []
         let call = ClientRequest(appKey: nil, body: ByteBuffer(bytes: bytes), model: model, stream: false, includeUsage: false,
-                                 hasStreamOptions: false, requestID: requestID, forwardedHeaders: [])
+                                 hasStreamOptions: false, requestID: requestID, forwardedHeaders: [],
+                                 hopMarks: [gatewayID])
         do {
             let response = try await forward(call, endpoint: .chatCompletions, snapshot: snapshot, trace: trace)
             let provider = response.headers[.init("x-ninerouter-provider")!]

@@ -14,6 +14,9 @@ struct ProxyEngine: Sendable {
     let limits: ProxyLimits
     let recorder: CallRecorder
     let clientAddress: ClientAddress
+    let hostGuard: HostGuard
+    /// This gateway's mark on the calls it forwards (see `HopMark`).
+    let gatewayID: String
 
     func handle(_ request: Request, context: AppRequestContext, endpoint: V1Endpoint) async -> Response {
         let requestID = Self.makeRequestID()
@@ -21,9 +24,19 @@ struct ProxyEngine: Sendable {
         let trace = CallTrace(requestID: requestID, endpoint: endpoint, client: clientAddress.of(request, context: context),
                               recorder: recorder, snapshot: snapshot, routing: state)
         do {
-            let key = try ClientRequest.authenticate(request, snapshot: snapshot)
+            let marks = try HopMark.incoming(request, gatewayID: gatewayID)
+            let key: AppKey?
+            do {
+                key = try ClientRequest.authenticate(request, snapshot: snapshot)
+            } catch {
+                trace.unauthenticated()
+                throw error
+            }
             trace.identify(key: key)
-            let call = try await ClientRequest.read(request, appKey: key, limits: limits, requestID: requestID)
+            if key == nil { try hostGuard.check(request) }
+            try HostGuard.checkJSON(request)
+            let call = try await ClientRequest.read(request, appKey: key, limits: limits, requestID: requestID,
+                                                   hopMarks: marks + [gatewayID])
             trace.asked(model: call.model, stream: call.stream)
             if call.stream && !endpoint.supportsStreaming {
                 throw GatewayError.invalidRequest("'stream' is not supported on \(endpoint.rawValue)", param: "stream")

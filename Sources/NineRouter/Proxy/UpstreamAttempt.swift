@@ -59,16 +59,16 @@ struct UpstreamAttempt {
         let addUsage = bridge == .passThrough && provider.type == .openai && call.stream && !call.includeUsage
             && (endpoint == .chatCompletions || endpoint == .completions)
         let body: [UInt8]
+        let path: String
         do {
             body = try bridge.requestBody(call, upstreamModel: candidate.upstreamModel, addingStreamUsage: addUsage)
+            path = try bridge.upstreamPath(model: candidate.upstreamModel, streaming: call.stream) ?? endpoint.upstreamPath
         } catch {
             trace.finish(status: Int(error.status.code), error: error.message)
             return .answered(error.response(requestID: call.requestID, format: endpoint.clientFormat))
         }
-        var request = UpstreamRequest(
-            method: "POST", url: provider.baseURL
-                + (bridge.upstreamPath(model: candidate.upstreamModel, streaming: call.stream) ?? endpoint.upstreamPath),
-            headers: upstreamHeaders(for: provider), body: body, timeouts: engine.timeouts())
+        var request = UpstreamRequest(method: "POST", url: provider.baseURL + path, headers: upstreamHeaders(for: provider),
+                                      body: body, timeouts: engine.timeouts())
         let failed = Failure(attempt: self, candidate: candidate, began: began)
 
         let pool = provider.proxyPoolID.flatMap { snapshot.proxyPools[$0] }
@@ -157,9 +157,17 @@ struct UpstreamAttempt {
     }
 
     /// The client's forwardable headers, the connection's extra headers, then the provider's
-    /// own authentication, in each provider's convention.
+    /// own authentication, in each provider's convention. A header the connection sets is
+    /// never also taken from the client, and clients choose no billing scope unless the
+    /// connection allows it.
     func upstreamHeaders(for provider: ProviderConnection) -> [(name: String, value: String)] {
-        var headers = call.forwardedHeaders
+        let overridden = Set(provider.headers.keys.map { $0.lowercased() })
+        var headers = call.forwardedHeaders.filter { header in
+            let name = header.name.lowercased()
+            return !overridden.contains(name)
+                && (provider.allowClientBillingHeaders || !HeaderPolicy.billingScope.contains(name))
+        }
+        headers.append(HopMark.header(appending: call.hopMarks))
         headers.append(contentsOf: provider.headers.sorted { $0.key < $1.key }.map { (name: $0.key, value: $0.value) })
         headers.append((name: "Content-Type", value: "application/json"))
         switch provider.type {

@@ -39,6 +39,7 @@ struct V1Routes {
         let key: AppKey?
         do {
             key = try ClientRequest.authenticate(request, snapshot: snapshot)
+            if key == nil { try engine.hostGuard.check(request) }
         } catch {
             return error.response(requestID: requestID)
         }
@@ -56,7 +57,7 @@ struct V1Routes {
         if let only {
             guard let model = models.first(where: { $0["id"] as? String == only }) else {
                 return GatewayError(status: .notFound, type: "invalid_request_error", code: "model_not_found",
-                                   message: "The model '\(only)' does not exist or you do not have access to it.",
+                                   message: "The model '\(ProxyEngine.shown(only))' does not exist or you do not have access to it.",
                                    param: "model").response(requestID: requestID)
             }
             body = model

@@ -5,11 +5,17 @@ import GRDB
 public struct AppDatabase: Sendable {
     public let writer: DatabasePool
     public let path: String
+    /// Files and folders found readable by others and made private at start (for the log).
+    public let tightened: [String]
 
     public init(directory: String) throws {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
                                                 attributes: [.posixPermissions: 0o700])
         path = (directory as NSString).appendingPathComponent("ninerouter.sqlite")
+        tightened = try PrivateFiles.tighten(directory: directory, files: ["ninerouter.sqlite", "ninerouter.sqlite-wal",
+                                                                            "ninerouter.sqlite-shm", "secret.key", "initial-password"])
+        // SQLite gives the WAL and SHM files the database file's mode: create it private.
+        try PrivateFiles.create(path)
         var configuration = Configuration()
         configuration.busyMode = .timeout(5)
         configuration.foreignKeysEnabled = true
@@ -85,6 +91,9 @@ public struct AppDatabase: Sendable {
                 """)
         }
         ObservabilitySchema.register(in: &migrator)
+        migrator.registerMigration("v3-billing-headers") { db in
+            try db.execute(sql: "ALTER TABLE provider ADD COLUMN allow_client_billing_headers INTEGER NOT NULL DEFAULT 0")
+        }
         return migrator
     }
 }

@@ -79,10 +79,22 @@ struct UsageRepository: Sendable {
         }
         var groups: [GroupKey: (name: String, totals: Totals)] = [:]
         for r in records {
-            let key = GroupKey(minute: minute(of: r.time), provider: r.provider ?? "", model: r.model ?? r.modelRequested,
+            let key = GroupKey(minute: minute(of: r.time), provider: r.provider ?? "", model: r.labelModel,
                                keyID: r.keyID ?? 0)
             groups[key, default: (r.keyName ?? "", Totals())].totals.add(r)
         }
+        try upsert(groups.map { (minute: $0.key.minute, provider: $0.key.provider, model: $0.key.model, keyID: $0.key.keyID,
+                                 name: $0.value.name, totals: $0.value.totals) }, db)
+    }
+
+    /// Adds the per-minute totals of calls refused before a key was known (no provider,
+    /// model or key).
+    static func add(refusals: [Int64: Totals], _ db: Database) throws {
+        try upsert(refusals.map { (minute: $0.key, provider: "", model: "", keyID: 0, name: "", totals: $0.value) }, db)
+    }
+
+    private static func upsert(_ groups: [(minute: Int64, provider: String, model: String, keyID: Int64, name: String, totals: Totals)],
+                               _ db: Database) throws {
         let columns = summed.joined(separator: ", ")
         let updates = summed.map { "\($0) = \($0) + excluded.\($0)" }.joined(separator: ", ")
         let statement = try db.cachedStatement(sql: """
@@ -91,9 +103,10 @@ struct UsageRepository: Sendable {
             ON CONFLICT(minute, provider, model, key_id) DO UPDATE SET key_name = excluded.key_name,
                 last_time = max(coalesce(last_time, excluded.last_time), excluded.last_time), \(updates)
             """)
-        for (key, group) in groups {
+        for group in groups {
             let t = group.totals
-            var values: [any DatabaseValueConvertible] = [key.minute, key.provider, key.model, key.keyID, group.name, t.lastTime]
+            var values: [any DatabaseValueConvertible] = [group.minute, group.provider, group.model, group.keyID, group.name,
+                                                          t.lastTime]
             values += [t.calls, t.errors, t.status2xx, t.status4xx, t.status5xx, t.incomplete, t.latencySum, t.ttftSum,
                        t.ttftCount, t.input, t.output, t.cached, t.cost] as [any DatabaseValueConvertible]
             values += (t.latencyBuckets + t.ttftBuckets) as [any DatabaseValueConvertible]

@@ -6,14 +6,23 @@ import Foundation
 /// `OpenAIFormat` (one hub format, as LiteLLM and 9Router do). Pure functions over JSON objects.
 public enum GeminiFormat {
     /// The path under the connection's base URL: `models/{model}` unless the name already
-    /// says `models/` or `tunedModels/`; streams ask for SSE framing.
-    public static func path(model: String, streaming: Bool) -> String {
+    /// says `models/` or `tunedModels/`; streams ask for SSE framing. Each segment of the name
+    /// is percent-encoded and `.`/`..`/empty segments are refused: a model name must never
+    /// walk the path up to another endpoint with the connection's key.
+    public static func path(model: String, streaming: Bool) throws(TranslationError) -> String {
         let name = model.hasPrefix("models/") || model.hasPrefix("tunedModels/") ? model : "models/" + model
-        var allowed = CharacterSet.urlPathAllowed
-        allowed.remove(charactersIn: "?#%:")
-        let escaped = name.addingPercentEncoding(withAllowedCharacters: allowed) ?? name
-        return "/v1beta/" + escaped + (streaming ? ":streamGenerateContent?alt=sse" : ":generateContent")
+        let segments = name.split(separator: "/", omittingEmptySubsequences: false)
+        guard !segments.contains(where: { $0.isEmpty || $0 == "." || $0 == ".." }) else {
+            throw TranslationError(message: "The model name '\(model.prefix(200))' has an empty, '.' or '..' path segment.",
+                                   param: "model")
+        }
+        let escaped = segments.map { $0.addingPercentEncoding(withAllowedCharacters: segmentAllowed) ?? "" }
+        return "/v1beta/" + escaped.joined(separator: "/") + (streaming ? ":streamGenerateContent?alt=sse" : ":generateContent")
     }
+
+    /// RFC 3986 unreserved characters: everything else in a model name is percent-encoded.
+    private static let segmentAllowed = CharacterSet(charactersIn:
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 
     /// An OpenAI `chat.completions` request body as a `generateContent` body (the model goes in the path).
     public static func request(fromChat chat: [String: Any], model: String) throws(TranslationError) -> [String: Any] {

@@ -49,6 +49,12 @@ public struct CallRecord: Sendable, Equatable {
     public var incomplete = false
     public var usage = TokenUsage()
     public var costUSD: Double?
+    /// The model name metrics and totals count this call under: a configured name, a name
+    /// a provider accepted, or `unlistedModel` (see `ModelLabels`). Nil: `model ?? modelRequested`.
+    public var modelLabel: String?
+    /// Refused before any app key was known (401): counted in metrics and totals, never kept
+    /// as a call record, so anonymous callers cannot push real records out of the log.
+    public var unauthenticated = false
 
     public init(time: Date, requestID: String, endpoint: String, inboundFormat: String, modelRequested: String,
                 status: Int, latencyMs: Double, stream: Bool) {
@@ -61,6 +67,11 @@ public struct CallRecord: Sendable, Equatable {
         self.latencyMs = latencyMs
         self.stream = stream
     }
+
+    public static let unlistedModel = "(unlisted)"
+
+    /// The model as metrics and per-minute totals group it.
+    public var labelModel: String { modelLabel ?? model ?? modelRequested }
 
     /// Failed from the caller's point of view: an error status, or a stream that did not finish.
     public var isError: Bool { status >= 400 || incomplete }

@@ -109,12 +109,20 @@ import Testing
         #expect(olderParts.map { $0["thoughtSignature"] as? String } == [signature, nil])
     }
 
-    @Test func pathsNameTheModelAndTheMethod() {
-        #expect(GeminiFormat.path(model: "gemini-2.5-pro", streaming: false) == "/v1beta/models/gemini-2.5-pro:generateContent")
-        #expect(GeminiFormat.path(model: "gemini-2.5-pro", streaming: true)
+    @Test func pathsNameTheModelAndTheMethod() throws {
+        #expect(try GeminiFormat.path(model: "gemini-2.5-pro", streaming: false) == "/v1beta/models/gemini-2.5-pro:generateContent")
+        #expect(try GeminiFormat.path(model: "gemini-2.5-pro", streaming: true)
             == "/v1beta/models/gemini-2.5-pro:streamGenerateContent?alt=sse")
-        #expect(GeminiFormat.path(model: "tunedModels/my-model", streaming: false) == "/v1beta/tunedModels/my-model:generateContent")
-        #expect(GeminiFormat.path(model: "a?b#c:d", streaming: false) == "/v1beta/models/a%3Fb%23c%3Ad:generateContent")
+        #expect(try GeminiFormat.path(model: "tunedModels/my-model", streaming: false) == "/v1beta/tunedModels/my-model:generateContent")
+        #expect(try GeminiFormat.path(model: "a?b#c:d", streaming: false) == "/v1beta/models/a%3Fb%23c%3Ad:generateContent")
+        #expect(try GeminiFormat.path(model: "a b%2e;x=1", streaming: false) == "/v1beta/models/a%20b%252e%3Bx%3D1:generateContent")
+    }
+
+    /// Security review 9: `gem/../../../../v1/x` reached the upstream as `POST /v1/x:generateContent`.
+    @Test func modelNamesCannotWalkUpThePath() {
+        for name in ["../../../../v1/x", "models/../x", "a/./b", "a//b", "x/..", "."] {
+            #expect(throws: TranslationError.self) { try GeminiFormat.path(model: name, streaming: false) }
+        }
     }
 
     @Test func answerWithTextFunctionCallsThoughtsAndUsage() throws {
