@@ -44,9 +44,14 @@ test-swift: test-deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 
+# The end-to-end suite runs the release build (what `make run` starts); the fake providers
+# come from the debug build.
 test-e2e: test-deps
-	$(SWIFT) build
-	NINEROUTER_BIN=$$($(SWIFT) build --show-bin-path)/ninerouter $(VENV)/bin/python -m pytest -q Tests/e2e
+	$(SWIFT) build --product fake-upstream
+	$(SWIFT) build -c release --product ninerouter
+	NINEROUTER_BIN=$$($(SWIFT) build -c release --show-bin-path)/ninerouter \
+	FAKE_UPSTREAM_BIN=$$($(SWIFT) build --show-bin-path)/fake-upstream \
+	$(VENV)/bin/python -m pytest -q Tests/e2e
 
 test: test-swift test-e2e
 

@@ -81,6 +81,7 @@ http {{
       return 200 {quoted(json.dumps(ANTHROPIC_MESSAGE))};
     }}
     location = /v1/models {{ default_type application/json; return 200 '{{"object":"list","data":[]}}'; }}
+    location = /nginx_status {{ stub_status; }}
   }}
   server {{
     listen 127.0.0.1:{proxy_port};
@@ -109,6 +110,12 @@ def wrk(url, connections, body, headers, work):
         return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     return {"rps": rps, "p50": pct(50), "p99": pct(99), "non2xx": int(errors.group(1)) if errors else 0}
+
+
+def upstream_accepts(port):
+    """Connections the fake upstream has accepted so far (nginx's stub_status)."""
+    text = urllib.request.urlopen(f"http://127.0.0.1:{port}/nginx_status", timeout=5).read().decode()
+    return int(text.splitlines()[2].split()[0])
 
 
 def rss_mb(pid):
@@ -180,7 +187,9 @@ def main():
                 off = name == "ninerouter-observability-off"
                 if off:
                     admin("PATCH", "/api/admin/settings", {"observability_enabled": False}, token)
+                accepted_before = upstream_accepts(upstream_port)
                 results[(name, connections)] = wrk(url, connections, body, headers, work)
+                results[(name, connections)]["upstream_opened"] = upstream_accepts(upstream_port) - accepted_before
                 if off:
                     admin("PATCH", "/api/admin/settings", {"observability_enabled": True}, token)
                 peak_rss = max(peak_rss, rss_mb(router.pid))
@@ -221,6 +230,9 @@ def main():
     print(f"- Observability (call records in SQLite, per-minute totals, metrics) on vs off at 32 conns: "
           f"{nr32['rps']:.0f} vs {off32['rps']:.0f} req/s, on costs {1 - nr32['rps'] / off32['rps']:.1%} "
           f"(target ≤ 10%: {'met' if nr32['rps'] >= 0.9 * off32['rps'] else 'MISSED'})")
+    calls32 = nr32["rps"] * float(DURATION.rstrip("s"))
+    print(f"- Upstream connections NineRouter opened in the 32-connection cell: {nr32['upstream_opened']} for "
+          f"{calls32:.0f} calls ({nr32['upstream_opened'] / calls32 * 1000:.2f} per 1,000; target ≤ 1 beyond the first 32)")
     print(f"- Streaming time to first byte (median of 50): direct {ttfb_direct:.2f} ms, through NineRouter {ttfb_router:.2f} ms")
     print(f"- Targets: 32 conns req/s ≥ 60% of nginx-proxy: {nr32['rps'] / px32['rps']:.0%} "
           f"({'met' if nr32['rps'] >= 0.6 * px32['rps'] else 'MISSED'}); "

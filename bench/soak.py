@@ -94,7 +94,9 @@ def main():
                     "--fail-every", "10"])]
     env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
     env.update({"ROUTER_PORT": str(router_port), "HOST": "127.0.0.1", "DATA_DIR": f"{work}/data",
-                "INITIAL_PASSWORD": "soak-password", "LOG_LEVEL": "warning", "WEB_DIR": str(ROOT / "web")})
+                "INITIAL_PASSWORD": "soak-password", "LOG_LEVEL": "warning", "WEB_DIR": str(ROOT / "web"),
+                # 1,000 streams at once plus the mixed traffic, all from 127.0.0.1.
+                "MAX_CONNECTIONS_PER_CLIENT": "4096"})
     router = start([str(RELEASE / "ninerouter"), "serve"], env=env)
     base = f"http://127.0.0.1:{router_port}"
     report = []

@@ -12,6 +12,8 @@ import requests
 
 ROOT = Path(__file__).resolve().parents[2]
 BINARY = Path(os.environ.get("NINEROUTER_BIN", ROOT / ".build" / "debug" / "ninerouter"))
+# The fake providers come from the debug build even when the gateway under test is a release build.
+FAKE_UPSTREAM = Path(os.environ.get("FAKE_UPSTREAM_BIN", BINARY.parent / "fake-upstream"))
 PASSWORD = "e2e-initial-password"
 
 

@@ -76,7 +76,9 @@ def test_metrics_parse_as_prometheus_text(server, gateway):
     requests_total = {(s.labels["provider"], s.labels["model"], s.labels["status"]): s.value
                       for s in families["ninerouter_requests"].samples}
     assert requests_total[("openai", "gpt-4o", "200")] == 3
-    assert requests_total[("", "nope", "404")] == 1
+    # An unknown model is counted under one fixed label, never under the client's text.
+    assert requests_total[("", "(unlisted)", "404")] == 1
+    assert not any(model == "nope" for (_, model, _) in requests_total)
     duration = families["ninerouter_request_duration_seconds"]
     assert duration.type == "histogram"
     count = [s for s in duration.samples if s.name.endswith("_count") and s.labels["provider"] == "openai"]

@@ -7,7 +7,7 @@ import openai
 import pytest
 import requests
 
-from conftest import BINARY, Server, free_port
+from conftest import BINARY, FAKE_UPSTREAM, Server, free_port
 
 UPSTREAM_KEY = "sk-fake-upstream-key-123456"
 
@@ -15,7 +15,7 @@ UPSTREAM_KEY = "sk-fake-upstream-key-123456"
 def start_fake(kind: str, key: str):
     """Starts the fake-upstream process; returns (process, root URL)."""
     port = free_port()
-    process = subprocess.Popen([str(BINARY.parent / "fake-upstream"), "--kind", kind, "--port", str(port), "--key", key,
+    process = subprocess.Popen([str(FAKE_UPSTREAM), "--kind", kind, "--port", str(port), "--key", key,
                                 "--name", "upstream"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     root = f"http://127.0.0.1:{port}"
     deadline = time.time() + 20

@@ -103,7 +103,8 @@ export async function render(container) {
 
   function edit(provider) {
     const creating = !provider;
-    const p = provider || { type: 'openai', models: [], priority: 0, weight: 1, enabled: true, proxy_pool_id: null };
+    const p = provider || { type: 'openai', models: [], priority: 0, weight: 1, enabled: true, proxy_pool_id: null,
+      allow_client_billing_headers: false };
     const type = select('type', [['openai', 'OpenAI or compatible'], ['anthropic', 'Anthropic'], ['gemini', 'Google Gemini']], p.type);
     const baseURL = h('input', { type: 'url', value: creating ? '' : p.base_url, placeholder: DEFAULT_BASE[p.type], autocomplete: 'off' });
     const baseHint = h('span');
@@ -122,13 +123,16 @@ export async function render(container) {
         field('Proxy pool', select('proxy_pool_id', [['', 'None (direct)'], ...pools.map((pool) => [pool.id, pool.name])], p.proxy_pool_id),
           { name: 'proxy_pool_id' })),
       field('Base URL', baseURL, { name: 'base_url', hint: baseHint }),
-      field('API key', key, { name: 'api_key', hint: creating ? 'Stored encrypted; never shown again.' : 'Leave empty to keep the stored key.' }),
+      field('API key', key, { name: 'api_key', hint: creating ? 'Stored encrypted; never shown again.'
+        : 'Leave empty to keep the stored key. Required when the base URL moves to another host.' }),
       field('Models', h('textarea', { rows: 3 }, p.models.join('\n')),
         { name: 'models', hint: 'One per line. Empty: any model no other provider claims.' }),
       h('div', { class: 'row' },
         field('Priority', h('input', { type: 'number', value: p.priority, step: 1 }), { name: 'priority', hint: 'Lower is tried first.' }),
         field('Weight', h('input', { type: 'number', value: p.weight, min: 1, step: 1 }), { name: 'weight', hint: 'For weighted balancing.' })),
-      checkbox('Enabled', 'enabled', p.enabled));
+      checkbox('Enabled', 'enabled', p.enabled),
+      checkbox('Apps may choose the billing project (OpenAI-Organization, OpenAI-Project headers)',
+        'allow_client_billing_headers', p.allow_client_billing_headers));
     formDialog(creating ? 'Add provider' : `Edit ${p.name}`, form, creating ? 'Add provider' : 'Save', async (v) => {
       const payload = {
         name: v.name.value.trim(),
@@ -138,6 +142,7 @@ export async function render(container) {
         weight: Number(v.weight.value || 1),
         proxy_pool_id: v.proxy_pool_id.value ? Number(v.proxy_pool_id.value) : null,
         enabled: v.enabled.checked,
+        allow_client_billing_headers: v.allow_client_billing_headers.checked,
       };
       if (v.base_url.value.trim()) payload.base_url = v.base_url.value.trim();
       else if (creating || v.type.value !== p.type) payload.base_url = DEFAULT_BASE[v.type.value];
