@@ -49,14 +49,15 @@ async function route() {
     return;
   }
   if (!authenticated) {
+    // The public login route says whether the cookie is a live session: a logged-out page
+    // loads without a failed request in the console.
     try {
-      await api.get('/api/admin/session', { quiet401: true });
-      authenticated = true;
+      authenticated = (await api.get('/api/admin/login')).authenticated === true;
     } catch (error) {
-      if (error.status === 401) { toLogin(); return; }
       container.append(failed(error, route));
       return;
     }
+    if (!authenticated) { toLogin(); return; }
   }
   topbar.hidden = false;
   for (const link of document.querySelectorAll('#nav a')) {

@@ -24,9 +24,12 @@ public struct AppServices: Sendable {
     public init(config: ServerConfig) throws {
         PasswordHasher.prepareAllocator
         self.config = config
-        database = try AppDatabase(directory: config.dataDirectory)
+        // The key first: a damaged key file stops start-up before anything is created.
+        try FileManager.default.createDirectory(atPath: config.dataDirectory, withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o700])
         let secrets = try config.encryptionKey.map(SecretBox.init(configuredKey:))
             ?? SecretBox.loadOrCreate(directory: config.dataDirectory)
+        database = try AppDatabase(directory: config.dataDirectory)
         repositories = Repositories(database: database, secrets: secrets, defaultMaxRecords: config.observabilityMaxRecords)
         snapshots = try SnapshotStore(repositories: repositories)
         authenticator = AdminAuthenticator(repository: repositories.admin, sessionTTL: config.sessionTTL,

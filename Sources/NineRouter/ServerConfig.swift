@@ -81,6 +81,12 @@ public struct ServerConfig: Sendable {
         if let value = env["UPSTREAM_STALL_TIMEOUT"], !value.isEmpty {
             config.proxyLimits.stallTimeout = try parseDuration(value, name: "UPSTREAM_STALL_TIMEOUT")
         }
+        if let value = env["MAX_STREAM_EVENT_MB"], !value.isEmpty {
+            guard let megabytes = Int(value), (1...1024).contains(megabytes) else {
+                throw ConfigError.invalid(name: "MAX_STREAM_EVENT_MB", value: value, expected: "a number of megabytes, 1-1024")
+            }
+            config.proxyLimits.maxStreamEventBytes = megabytes << 20
+        }
         if let value = env["ALLOWED_HOSTS"], !value.isEmpty {
             config.allowedHosts = value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         }

@@ -1,6 +1,8 @@
 /// Splits a Server-Sent Events byte stream into events, across chunk boundaries, as the
 /// WHATWG spec reads them: `event:` and `data:` fields, events ended by a blank line,
-/// CRLF or LF line ends, comments (`:`) ignored.
+/// CRLF or LF line ends, comments (`:`) ignored. At most `maxEventBytes` of one event are
+/// held: past that the parser stops (`overflowed`) and frees what it held — an upstream
+/// streaming one endless line must not grow the gateway without bound.
 public struct SSEParser: Sendable {
     public struct Event: Sendable, Equatable {
         public var name: String?
@@ -15,11 +17,17 @@ public struct SSEParser: Sendable {
     private var pending: [UInt8] = []
     private var name: String?
     private var data: [String] = []
+    private var dataBytes = 0
+    public let maxEventBytes: Int
+    public private(set) var overflowed = false
 
-    public init() {}
+    public init(maxEventBytes: Int = 8 << 20) {
+        self.maxEventBytes = maxEventBytes
+    }
 
-    /// Feeds bytes; returns the events they complete.
+    /// Feeds bytes; returns the events they complete (none once `overflowed`).
     public mutating func feed(_ bytes: some Sequence<UInt8>) -> [Event] {
+        guard !overflowed else { return [] }
         pending.append(contentsOf: bytes)
         var events: [Event] = []
         var start = 0
@@ -34,18 +42,27 @@ public struct SSEParser: Sendable {
                 }
                 name = nil
                 data = []
+                dataBytes = 0
             } else if line.hasPrefix(":") {
                 continue
             } else {
                 let (field, value) = Self.split(line)
                 switch field {
                 case "event": name = value
-                case "data": data.append(value)
+                case "data":
+                    data.append(value)
+                    dataBytes += value.utf8.count
                 default: break
                 }
             }
         }
         pending.removeFirst(start)
+        if pending.count + dataBytes > maxEventBytes {
+            overflowed = true
+            pending = []
+            data = []
+            dataBytes = 0
+        }
         return events
     }
 

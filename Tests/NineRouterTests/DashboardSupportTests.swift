@@ -15,11 +15,14 @@ import Testing
         try await harness.test { client async throws in
             let hint = try await client.call(.get, "/api/admin/login")
             #expect(hint.status == .ok)
+            #expect(hint["authenticated"] as? Bool == false)
+            #expect(try await client.call(.get, "/api/admin/login", token: "nrs_forged")["authenticated"] as? Bool == false)
             #expect((hint["password_hint"] as? String)?.contains("initial-password") == true)
             let generated = try String(contentsOfFile: harness.config.dataDirectory + "/initial-password", encoding: .utf8)
                 .trimmingCharacters(in: .whitespacesAndNewlines)
             #expect(!hint.text.contains(generated))
             let token = try await client.token(generated)
+            #expect(try await client.call(.get, "/api/admin/login", token: token)["authenticated"] as? Bool == true)
             let changed = try await client.call(.put, "/api/admin/password", token: token,
                                                 json: ["current_password": generated, "new_password": "a-new-password-9"])
             #expect(changed.status == .noContent)

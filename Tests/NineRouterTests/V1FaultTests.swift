@@ -175,4 +175,27 @@ import Testing
             #expect(answer.headers[.retryAfter] != nil)
         }
     }
+
+    /// Issue 12: an upstream streaming one endless line was buffered without bound (RSS +160 MB
+    /// in two minutes) while the client waited in silence. Over `MAX_STREAM_EVENT_MB` the
+    /// attempt fails and, nothing having reached the client, the call falls back.
+    @Test func anEndlessFirstEventFallsBack() async throws {
+        let endless = "data: {\"choices\":[{\"delta\":{\"content\":\"" + String(repeating: "a", count: 300_000)
+        try await fixture.run(configure: { config in
+            Self.configure(&config)
+            config.proxyLimits.maxStreamEventBytes = 64 << 10
+        }) { v1 in
+            _ = try await v1.admin(.post, "/api/admin/aliases", [
+                "alias": "smart", "targets": ["alpha/gpt-4o", "beta/gpt-4o"], "strategy": "fallback"])
+            fixture.alpha.script.enqueue(.raw(status: 200, contentType: "text/event-stream", body: endless))
+            let answer = try await v1.chat("smart", stream: true)
+            #expect(answer.status == .ok)
+            #expect(answer.headers[.init("x-ninerouter-provider")!] == "beta")
+            #expect(answer.text.hasSuffix("data: [DONE]\n\n"))
+            let record = try #require(try await v1.admin(.get, "/api/admin/logs").data.first)
+            let attempts = record["attempts"] as? [[String: Any]] ?? []
+            #expect((attempts.first?["error"] as? String)?.contains("MAX_STREAM_EVENT_MB") == true, "\(attempts)")
+            try await Self.expectNothingLeft(v1)
+        }
+    }
 }

@@ -15,4 +15,23 @@ import Testing
             ], "cut at \(cut)")
         }
     }
+
+    /// Issue 12: every stream parser bounds what it buffers.
+    @Test func anEventOverTheBoundStopsTheParserAndFreesIt() {
+        var parser = SSEParser(maxEventBytes: 1024)
+        #expect(parser.feed(Array("data: ok\n\n".utf8)) == [SSEParser.Event(name: nil, data: "ok")])
+        #expect(parser.feed(Array(repeating: UInt8(ascii: "x"), count: 600)).isEmpty)
+        #expect(!parser.overflowed)
+        #expect(parser.feed(Array(repeating: UInt8(ascii: "x"), count: 600)).isEmpty)
+        #expect(parser.overflowed)
+        #expect(parser.feed(Array("\n\ndata: late\n\n".utf8)).isEmpty)
+        // Many short data lines of one event count too.
+        var lines = SSEParser(maxEventBytes: 1024)
+        for _ in 0..<200 { _ = lines.feed(Array("data: 0123456789\n".utf8)) }
+        #expect(lines.overflowed)
+
+        var tap = StreamUsageTap(format: .openai, maxEventBytes: 1024)
+        #expect(tap.feed(Array(repeating: UInt8(ascii: "y"), count: 2000)) == [])
+        #expect(tap.overflowed)
+    }
 }

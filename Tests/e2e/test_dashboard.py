@@ -321,3 +321,16 @@ def test_the_login_page_shows_the_throttle_wait(server, browser):
     text_in(driver, "[role=alert]", "Too many failed attempts. Try again in")
     assert not driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").is_enabled()
     shoot(driver, "login-throttled")
+
+
+def test_a_logged_out_page_loads_with_a_clean_console(server, browser):
+    """Issue 12: a fresh, logged-out load logged a failed request (401 on the session probe)."""
+    driver = browser
+    driver.get_log("browser")  # drop what earlier pages left
+    driver.delete_all_cookies()
+    driver.get(f"{server.base}/#/overview")
+    visible(driver, "input[type=password]")
+    time.sleep(0.5)
+    entries = [entry for entry in driver.get_log("browser") if entry["level"] in ("SEVERE", "WARNING")]
+    assert entries == [], entries
+

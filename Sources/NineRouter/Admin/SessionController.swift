@@ -32,16 +32,19 @@ struct SessionController {
     }
 
     /// `GET /api/admin/login`, also without a session: where the first password is, until the
-    /// admin has changed it (then nothing), so the login page can say so.
+    /// admin has changed it (then nothing), so the login page can say so; and whether the
+    /// request carries a live session, so the dashboard starts without a 401 in the console.
     func registerLoginHint(on group: RouterGroup<AppRequestContext>, dataDirectory: String, initialPasswordFromEnvironment: Bool) {
-        group.get("login") { _, _ in
+        group.get("login") { request, _ in
+            let authenticated = try AdminSessionMiddleware.credential(of: request)
+                .map { try authenticator.sessionExpiry(token: $0.0) != nil } ?? false
             let hint: String? = try authenticator.usesInitialPassword()
                 ? (initialPasswordFromEnvironment
                     ? "First start: the password is the value of INITIAL_PASSWORD on the server."
                     : "First start: the password is in the file initial-password in the server's data directory "
                         + "(\((dataDirectory as NSString).lastPathComponent)/initial-password).")
                 : nil
-            return JSONOutput.response(LoginHintView(password_hint: Nullable(hint)))
+            return JSONOutput.response(LoginHintView(password_hint: Nullable(hint), authenticated: authenticated))
         }
     }
 
@@ -94,6 +97,7 @@ struct SessionController {
 
 struct LoginHintView: Encodable {
     let password_hint: Nullable<String>
+    let authenticated: Bool
 }
 
 struct LoginView: Encodable {

@@ -65,32 +65,50 @@ extension UpstreamAttempt {
             }
         }
         let reader = BodyReader(upstream.body)
-        let first: ByteBuffer?
+        let limit = engine.limits.maxStreamEventBytes
+        let pipe = StreamPipe(tap: StreamUsageTap(format: candidate.provider.type, stripInjectedUsage: strippingUsage,
+                                                  maxEventBytes: limit),
+                              rewriter: bridge.streamRewriter(requestedModel: call.model, includeUsage: call.includeUsage,
+                                                              maxEventBytes: limit),
+                              trace: trace)
+        // Nothing is committed until the client has something to read: a stream that fails
+        // before (an endless first event, a cut connection) still falls back.
+        var early = ByteBuffer()
         do {
-            first = try await reader.next()
+            while early.readableBytes == 0, let chunk = try await reader.next() {
+                var out = try pipe.process(chunk)
+                early.writeBuffer(&out)
+            }
+        } catch let overflow as StreamOverflow {
+            return failed(.transient, why: overflow.message)
         } catch {
             return failed(.transient, why: Self.describe(error))
         }
         engine.state.succeeded(candidate.key)
         trace.attempt(candidate.provider, model: candidate.upstreamModel, status: upstream.status, error: nil, startedAt: began)
-        let pipe = StreamPipe(tap: StreamUsageTap(format: candidate.provider.type, stripInjectedUsage: strippingUsage),
-                              rewriter: bridge.streamRewriter(requestedModel: call.model, includeUsage: call.includeUsage),
-                              trace: trace)
         let status = upstream.status
         let format = endpoint.clientFormat
+        let state = engine.state
+        let firstOutput = early
         return .answered(Response(status: HTTPResponse.Status(code: status), headers: responseHeaders(upstream.head, candidate: candidate),
                                   body: ResponseBody { writer in
             _ = token
             var interruption: String?
             do {
-                if let first { try await pipe.send(first, to: &writer) }
-                while let chunk = try await reader.next() { try await pipe.send(chunk, to: &writer) }
+                try await pipe.write(firstOutput, to: &writer)
+                while let chunk = try await reader.next() { try await pipe.write(try pipe.process(chunk), to: &writer) }
                 try await pipe.end(to: &writer)
             } catch let error as CurlError {
                 // The answer already began: it cannot be retried, only ended clearly.
                 interruption = "The upstream stream ended early: \(Self.describe(error))."
                 let interrupted = GatewayError(status: .badGateway, type: "server_error", code: "stream_interrupted",
                                               message: interruption ?? "")
+                try await writer.write(interrupted.sseEvent(format))
+            } catch let overflow as StreamOverflow {
+                interruption = overflow.message
+                state.failed(candidate.key, kind: .transient, retryAfter: nil, message: overflow.message)
+                let interrupted = GatewayError(status: .badGateway, type: "server_error", code: "stream_interrupted",
+                                              message: overflow.message)
                 try await writer.write(interrupted.sseEvent(format))
             } catch {
                 pipe.trace.finish(status: status, error: "the client closed the connection", usage: pipe.tap.usage, incomplete: true)
@@ -117,9 +135,13 @@ final class StreamPipe: @unchecked Sendable {
         self.trace = trace
     }
 
-    func send(_ chunk: ByteBuffer, to writer: inout some ResponseBodyWriter) async throws {
+    /// What to send the client for one upstream chunk; throws once an event is over the bound.
+    func process(_ chunk: ByteBuffer) throws(StreamOverflow) -> ByteBuffer {
         let kept = tap.feed(chunk.readableBytesView).map { ByteBuffer(bytes: $0) } ?? chunk
-        try await write(rewriter?.rewrite(kept) ?? kept, to: &writer)
+        if tap.overflowed { throw StreamOverflow(limit: tap.maxEventBytes) }
+        let out = rewriter?.rewrite(kept) ?? kept
+        if let rewriter, rewriter.overflowed { throw StreamOverflow(limit: tap.maxEventBytes) }
+        return out
     }
 
     /// What is left once the upstream ended: a partial event, and the translator's ending.
@@ -129,11 +151,19 @@ final class StreamPipe: @unchecked Sendable {
         if let rewriter { try await write(rewriter.finish(), to: &writer) }
     }
 
-    private func write(_ buffer: ByteBuffer, to writer: inout some ResponseBodyWriter) async throws {
+    func write(_ buffer: ByteBuffer, to writer: inout some ResponseBodyWriter) async throws {
         guard buffer.readableBytes > 0 else { return }
         trace.firstByte()
         try await writer.write(buffer)
     }
+}
+
+/// One event of an upstream stream grew past `MAX_STREAM_EVENT_MB`: the stream is abandoned
+/// and the provider counted as failing.
+struct StreamOverflow: Error {
+    let limit: Int
+
+    var message: String { "An event of the upstream stream was over \(limit >> 20) MB (MAX_STREAM_EVENT_MB); the stream was ended." }
 }
 
 /// Decrements the in-flight count when the call is over, however it ends.

@@ -68,20 +68,22 @@ enum FormatBridge: Sendable, Equatable {
     }
 
     /// A translator for a streamed answer, or nil when the bytes pass through.
-    func streamRewriter(requestedModel: String, includeUsage: Bool) -> StreamRewriter? {
+    func streamRewriter(requestedModel: String, includeUsage: Bool, maxEventBytes: Int) -> StreamRewriter? {
         let created = Int(Date().timeIntervalSince1970)
-        return switch self {
-        case .passThrough: nil
+        let translator: any StreamTranslator
+        switch self {
+        case .passThrough: return nil
         case .openAIToAnthropic:
-            StreamRewriter(AnthropicStreamToOpenAI(requestedModel: requestedModel, includeUsage: includeUsage, created: created))
+            translator = AnthropicStreamToOpenAI(requestedModel: requestedModel, includeUsage: includeUsage, created: created)
         case .anthropicToOpenAI:
-            StreamRewriter(OpenAIStreamToAnthropic(requestedModel: requestedModel))
+            translator = OpenAIStreamToAnthropic(requestedModel: requestedModel)
         case .openAIToGemini:
-            StreamRewriter(GeminiStreamToOpenAI(requestedModel: requestedModel, includeUsage: includeUsage, created: created))
+            translator = GeminiStreamToOpenAI(requestedModel: requestedModel, includeUsage: includeUsage, created: created)
         case .anthropicToGemini:
-            StreamRewriter(ChainedTranslator(GeminiStreamToOpenAI(requestedModel: requestedModel, includeUsage: true, created: created),
-                                             OpenAIStreamToAnthropic(requestedModel: requestedModel)))
+            translator = ChainedTranslator(GeminiStreamToOpenAI(requestedModel: requestedModel, includeUsage: true, created: created),
+                                           OpenAIStreamToAnthropic(requestedModel: requestedModel))
         }
+        return StreamRewriter(translator, maxEventBytes: maxEventBytes)
     }
 
     /// A whole answer from the provider in the client's format: a success translated, an
@@ -131,12 +133,16 @@ enum FormatBridge: Sendable, Equatable {
 
 /// Rewrites a translated event stream as bytes arrive. Used by one response writer at a time.
 final class StreamRewriter: @unchecked Sendable {
-    private var parser = SSEParser()
+    private var parser: SSEParser
     private var translator: any StreamTranslator
 
-    init(_ translator: any StreamTranslator) {
+    init(_ translator: any StreamTranslator, maxEventBytes: Int = 8 << 20) {
         self.translator = translator
+        parser = SSEParser(maxEventBytes: maxEventBytes)
     }
+
+    /// An upstream event was over the bound: the parser stopped.
+    var overflowed: Bool { parser.overflowed }
 
     func rewrite(_ chunk: ByteBuffer) -> ByteBuffer {
         var out = ""

@@ -68,9 +68,7 @@ struct HostGuard: Sendable {
     /// `/v1` bodies must be JSON: any other type would let a web page post without a CORS
     /// preflight.
     static func checkJSON(_ request: Request) throws(GatewayError) {
-        let type = request.headers[.contentType]?.split(separator: ";").first?
-            .trimmingCharacters(in: .whitespaces).lowercased()
-        guard type == "application/json" else {
+        guard request.headers[.contentType].map(MediaTypeCheck.isJSON) == true else {
             throw GatewayError(status: .unsupportedMediaType, type: "invalid_request_error", code: "unsupported_media_type",
                                message: "Send the body as JSON with 'Content-Type: application/json'.")
         }

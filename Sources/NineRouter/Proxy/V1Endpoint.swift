@@ -33,4 +33,6 @@ struct ProxyLimits: Sendable {
     var connectTimeout: Duration = .seconds(10)
     var firstByteTimeout: Duration = .seconds(120)
     var stallTimeout: Duration = .seconds(120)
+    /// Largest single event of a streamed answer the gateway holds (`MAX_STREAM_EVENT_MB`).
+    var maxStreamEventBytes = 8 << 20
 }

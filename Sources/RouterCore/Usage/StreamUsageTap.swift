@@ -1,3 +1,5 @@
+import Foundation
+
 /// Watches an upstream event stream go by, in the upstream's format, for its usage (OpenAI's
 /// usage chunk, Anthropic's `message_start` / `message_delta`, Gemini's `usageMetadata`) and
 /// for the sign that the answer is complete (`[DONE]`, `message_stop`, a `finishReason`).
@@ -12,20 +14,32 @@ public struct StreamUsageTap: Sendable {
     public private(set) var completed = false
     private let format: ProviderType
     private let strip: Bool
-    /// Bytes of an event not complete yet.
+    /// Bytes of an event not complete yet, at most `maxEventBytes`.
     private var pending: [UInt8] = []
+    public let maxEventBytes: Int
+    /// An event grew past `maxEventBytes`: the tap stopped and freed it.
+    public private(set) var overflowed = false
 
-    public init(format: ProviderType, stripInjectedUsage: Bool = false) {
+    public init(format: ProviderType, stripInjectedUsage: Bool = false, maxEventBytes: Int = 8 << 20) {
         self.format = format
         strip = stripInjectedUsage && format == .openai
+        self.maxEventBytes = maxEventBytes
     }
 
     /// Feeds upstream bytes. Returns what to send on: nil means "the input, unchanged"
     /// (always so unless usage is being stripped, when whole events are sent once complete).
     public mutating func feed(_ chunk: some Collection<UInt8>) -> [UInt8]? {
+        guard !overflowed else { return [] }
         let start = pending.count
         pending.append(contentsOf: chunk)
-        guard let end = Self.lastBoundary(in: pending, from: max(0, start - 3)) else { return strip ? [] : nil }
+        guard let end = Self.lastBoundary(in: pending, from: max(0, start - 3)) else {
+            if pending.count > maxEventBytes {
+                overflowed = true
+                pending = []
+                return []
+            }
+            return strip ? [] : nil
+        }
         var out: [UInt8] = []
         var eventStart = 0
         var index = 0
@@ -36,6 +50,10 @@ public struct StreamUsageTap: Sendable {
             index = boundary
         }
         pending.removeFirst(end)
+        if pending.count > maxEventBytes {
+            overflowed = true
+            pending = []
+        }
         return strip ? out : nil
     }
 
@@ -47,8 +65,6 @@ public struct StreamUsageTap: Sendable {
 
     private static let done = Array("[DONE]".utf8)
     private static let usageKey = Array("\"usage\"".utf8)
-    private static let usageNull = Array("\"usage\":null".utf8)
-    private static let emptyChoices = Array("\"choices\":[]".utf8)
     private static let messageStop = Array("message_stop".utf8)
     private static let metadataKey = Array("\"usageMetadata\"".utf8)
     private static let finishReason = Array("\"finishReason\"".utf8)
@@ -61,9 +77,9 @@ public struct StreamUsageTap: Sendable {
             if UsageExtractor.hasObject(after: Self.usageKey, in: event),
                let object = UsageExtractor.lastObject(after: "\"usage\"", in: event) {
                 merge(UsageExtractor.usage(object, format: .openai))
-                if strip && ByteSearch.contains(Self.emptyChoices, in: event) { return nil }
+                if strip && Self.isUsageOnlyChunk(event) { return nil }
             }
-            return strip ? Self.removingUsageNull(event) : event
+            return strip ? JSONMembers.removingNullMembers("usage", from: event) : event
         case .anthropic:
             if ByteSearch.contains(Self.messageStop, in: event) { completed = true }
             if UsageExtractor.hasObject(after: Self.usageKey, in: event),
@@ -87,16 +103,13 @@ public struct StreamUsageTap: Sendable {
         usage.cached = next.cached ?? usage.cached
     }
 
-    private static func removingUsageNull(_ event: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
-        guard let found = ByteSearch.firstIndex(of: usageNull, in: event) else { return event }
-        var start = found
-        var end = found + usageNull.count
-        if start > event.startIndex, event[start - 1] == UInt8(ascii: ",") {
-            start -= 1
-        } else if end < event.endIndex, event[end] == UInt8(ascii: ",") {
-            end += 1
-        }
-        return removingUsageNull(ArraySlice(event[event.startIndex..<start] + event[end..<event.endIndex]))
+    /// The chunk that carries only the usage (`choices` empty), however the server spaced its JSON.
+    private static func isUsageOnlyChunk(_ event: ArraySlice<UInt8>) -> Bool {
+        guard let open = event.firstIndex(of: UInt8(ascii: "{")), let close = event.lastIndex(of: UInt8(ascii: "}")),
+              open < close,
+              let object = (try? JSONSerialization.jsonObject(with: Data(event[open...close]))) as? [String: Any]
+        else { return false }
+        return (object["choices"] as? [Any])?.isEmpty == true
     }
 
     /// The end of the event that ends at or after `from` and before `limit`: a blank line

@@ -69,6 +69,36 @@ import Testing
         #expect(watching.usage == TokenUsage(input: 9, output: 2))
     }
 
+    /// Issue 12: a server writing `json.dumps` defaults (spaces after `:` and `,`) defeated the
+    /// byte patterns, and the client got a usage-only chunk it never asked for.
+    @Test(arguments: [1, 5, 4096])
+    func injectedUsageIsTakenOutHoweverTheJSONIsSpaced(size: Int) {
+        let upstream = """
+            data: {"id": "c", "choices": [{"index": 0, "delta": {"content": "a \\"usage\\": null, b"}}], "usage": null}
+
+            data: {"usage" :\tnull, "id": "c", "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]}
+
+            data: {"id": "c", "choices": [ ], "usage": {"prompt_tokens": 9, "completion_tokens": 2, "total_tokens": 11}}
+
+            data: [DONE]
+
+
+            """
+        var tap = StreamUsageTap(format: .openai, stripInjectedUsage: true)
+        let sent = run(&tap, upstream, size: size)
+        #expect(sent == """
+            data: {"id": "c", "choices": [{"index": 0, "delta": {"content": "a \\"usage\\": null, b"}}]}
+
+            data: {"id": "c", "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]}
+
+            data: [DONE]
+
+
+            """)
+        #expect(tap.usage == TokenUsage(input: 9, output: 2))
+        #expect(tap.completed)
+    }
+
     @Test func anthropicAndGeminiStreams() {
         var anthropic = StreamUsageTap(format: .anthropic)
         let events = """
