@@ -30,7 +30,7 @@ import Testing
         for _ in 0..<200 { _ = lines.feed(Array("data: 0123456789\n".utf8)) }
         #expect(lines.overflowed)
 
-        var tap = StreamUsageTap(format: .openai, maxEventBytes: 1024)
+        var tap = StreamUsageTap(format: .openAIChat, maxEventBytes: 1024)
         #expect(tap.feed(Array(repeating: UInt8(ascii: "y"), count: 2000)) == [])
         #expect(tap.overflowed)
     }

@@ -44,7 +44,7 @@ extension UpstreamAttempt {
         let body = bridge.answerBody(response.body, status: response.status, requestedModel: call.model)
         trace.firstByte()
         trace.finish(status: response.status, error: error,
-                     usage: ok ? UsageExtractor.fromBody(response.body, format: candidate.provider.type) : TokenUsage())
+                     usage: ok ? UsageExtractor.fromBody(response.body, format: candidate.provider.type.adapter.wireFormat) : TokenUsage())
         return .answered(Response(status: HTTPResponse.Status(code: response.status),
                                   headers: responseHeaders(UpstreamHead(status: response.status, headers: response.headers),
                                                            candidate: candidate),
@@ -66,7 +66,7 @@ extension UpstreamAttempt {
         }
         let reader = BodyReader(upstream.body)
         let limit = engine.limits.maxStreamEventBytes
-        let pipe = StreamPipe(tap: StreamUsageTap(format: candidate.provider.type, stripInjectedUsage: strippingUsage,
+        let pipe = StreamPipe(tap: StreamUsageTap(format: candidate.provider.type.adapter.wireFormat, stripInjectedUsage: strippingUsage,
                                                   maxEventBytes: limit),
                               rewriter: bridge.streamRewriter(requestedModel: call.model, includeUsage: call.includeUsage,
                                                               maxEventBytes: limit),
@@ -87,7 +87,7 @@ extension UpstreamAttempt {
         engine.state.succeeded(candidate.key)
         trace.attempt(candidate.provider, model: candidate.upstreamModel, status: upstream.status, error: nil, startedAt: began)
         let status = upstream.status
-        let format = endpoint.clientFormat
+        let format = endpoint.wireFormat
         let state = engine.state
         let firstOutput = early
         return .answered(Response(status: HTTPResponse.Status(code: status), headers: responseHeaders(upstream.head, candidate: candidate),

@@ -20,7 +20,7 @@ final class CallTrace: @unchecked Sendable {
     init(requestID: String, endpoint: V1Endpoint, client: String?, recorder: CallRecorder, snapshot: ConfigSnapshot,
          routing: RoutingState) {
         record = CallRecord(time: Date(), requestID: requestID, endpoint: "/v1" + endpoint.rawValue.replacingOccurrences(of: "/v1/", with: "/"),
-                            inboundFormat: endpoint.clientFormat == .openai ? "openai" : "anthropic", modelRequested: "",
+                            inboundFormat: endpoint.wireFormat.family.rawValue, modelRequested: "",
                             status: 0, latencyMs: 0, stream: false)
         record.clientAddress = client
         self.recorder = recorder

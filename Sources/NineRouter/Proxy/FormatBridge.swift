@@ -25,17 +25,12 @@ enum FormatBridge: Sendable, Equatable {
     }
 
     /// The path under the provider's base URL, or nil for the endpoint's own.
-    func upstreamPath(model: String, streaming: Bool) throws(GatewayError) -> String? {
-        switch self {
-        case .passThrough: return nil
-        case .openAIToAnthropic: return V1Endpoint.messages.upstreamPath
-        case .anthropicToOpenAI: return V1Endpoint.chatCompletions.upstreamPath
-        case .openAIToGemini, .anthropicToGemini:
-            do {
-                return try GeminiFormat.path(model: model, streaming: streaming)
-            } catch {
-                throw GatewayError.invalidRequest(error.message, code: "invalid_model", param: error.param)
-            }
+    func upstreamPath(provider: ProviderType, model: String, streaming: Bool) throws(GatewayError) -> String? {
+        guard self != .passThrough else { return nil }
+        do {
+            return try provider.adapter.chatPath(model: model, streaming: streaming)
+        } catch {
+            throw GatewayError.invalidRequest(error.message, code: "invalid_model", param: error.param)
         }
     }
 
@@ -117,12 +112,14 @@ enum FormatBridge: Sendable, Equatable {
 
     /// Any provider's error envelope (OpenAI's and Anthropic's `error.message`/`type`,
     /// Google's `error.message`/`status`) in the client's, with the provider's status.
-    static func errorBody(_ object: [String: Any], status: Int, client: ClientFormat) -> [String: Any] {
+    static func errorBody(_ object: [String: Any], status: Int, client: WireFormat.Family) -> [String: Any] {
         let error = object["error"] as? [String: Any] ?? [:]
         let message = error["message"] as? String ?? "upstream error \(status)"
         switch client {
         case .anthropic:
-            return GatewayError(status: .init(code: status), type: "", message: message).body(.anthropic)
+            return GatewayError(status: .init(code: status), type: "", message: message).body(.anthropicMessages)
+        case .google:
+            return GatewayError(status: .init(code: status), type: "", message: message).body(.geminiGenerateContent)
         case .openai:
             let type = error["type"] as? String
                 ?? (error["status"] as? String).map { GeminiFormat.errorType(status: $0, code: status) } ?? "api_error"

@@ -1,17 +1,12 @@
 import Foundation
 import Hummingbird
+import RouterCore
 
-/// The envelope a `/v1` client expects: OpenAI's for the OpenAI-format routes, Anthropic's
-/// for `/v1/messages`.
-enum ClientFormat: Sendable {
-    case openai
-    case anthropic
-}
-
-/// A `/v1` failure, rendered in the client's envelope: OpenAI's
-/// `{"error":{"message","type","code","param"}}` or Anthropic's
-/// `{"type":"error","error":{"type","message"}}` — the shapes the official SDKs parse into
-/// their exception types.
+/// A `/v1` failure, rendered in the envelope of the client's wire format family: OpenAI's
+/// `{"error":{"message","type","code","param"}}`, Anthropic's
+/// `{"type":"error","error":{"type","message"}}` or Google's
+/// `{"error":{"code","message","status"}}` — the shapes the official SDKs parse into their
+/// exception types.
 struct GatewayError: Error, Sendable {
     var status: HTTPResponse.Status
     var type: String
@@ -28,13 +23,29 @@ struct GatewayError: Error, Sendable {
         GatewayError(status: .unauthorized, type: "invalid_request_error", code: "invalid_api_key", message: message)
     }
 
-    func body(_ format: ClientFormat) -> [String: Any] {
-        switch format {
+    func body(_ format: WireFormat) -> [String: Any] {
+        switch format.family {
         case .openai:
             return ["error": ["message": message, "type": type, "code": code.map { $0 as Any } ?? NSNull(),
                               "param": param.map { $0 as Any } ?? NSNull()] as [String: Any]]
         case .anthropic:
             return ["type": "error", "error": ["type": anthropicType, "message": message]]
+        case .google:
+            return ["error": ["code": Int(status.code), "message": message, "status": googleStatus]]
+        }
+    }
+
+    /// Google names its errors by gRPC status.
+    var googleStatus: String {
+        switch status.code {
+        case 400, 413, 415: "INVALID_ARGUMENT"
+        case 401: "UNAUTHENTICATED"
+        case 403: "PERMISSION_DENIED"
+        case 404: "NOT_FOUND"
+        case 429: "RESOURCE_EXHAUSTED"
+        case 503: "UNAVAILABLE"
+        case 504: "DEADLINE_EXCEEDED"
+        default: status.code >= 500 ? "INTERNAL" : "FAILED_PRECONDITION"
         }
     }
 
@@ -52,7 +63,7 @@ struct GatewayError: Error, Sendable {
         }
     }
 
-    func response(requestID: String, format: ClientFormat = .openai) -> Response {
+    func response(requestID: String, format: WireFormat = .openAIChat) -> Response {
         var headers = headers
         headers[.contentType] = "application/json"
         headers[.init("x-request-id")!] = requestID
@@ -61,11 +72,11 @@ struct GatewayError: Error, Sendable {
     }
 
     /// The same error as one SSE event, for a stream that already started.
-    func sseEvent(_ format: ClientFormat) -> ByteBuffer {
+    func sseEvent(_ format: WireFormat) -> ByteBuffer {
         let data = (try? JSONSerialization.data(withJSONObject: body(format), options: [.sortedKeys])) ?? Data()
         let json = String(decoding: data, as: UTF8.self)
-        switch format {
-        case .openai: return ByteBuffer(string: "data: \(json)\n\n")
+        switch format.family {
+        case .openai, .google: return ByteBuffer(string: "data: \(json)\n\n")
         case .anthropic: return ByteBuffer(string: "event: error\ndata: \(json)\n\n")
         }
     }

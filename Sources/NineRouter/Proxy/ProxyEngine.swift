@@ -49,13 +49,13 @@ struct ProxyEngine: Sendable {
             return response
         } catch let error as GatewayError {
             trace.finish(status: Int(error.status.code), error: error.message)
-            return error.response(requestID: requestID, format: endpoint.clientFormat)
+            return error.response(requestID: requestID, format: endpoint.wireFormat)
         } catch {
             context.logger.error("unexpected /v1 failure: \(String(reflecting: type(of: error)))")
             trace.finish(status: 500, error: "internal error")
             return GatewayError(status: .internalServerError, type: "server_error", code: "internal_error",
                                 message: "Internal error in the gateway; see its log.")
-                .response(requestID: requestID, format: endpoint.clientFormat)
+                .response(requestID: requestID, format: endpoint.wireFormat)
         }
     }
 

@@ -62,10 +62,11 @@ struct UpstreamAttempt {
         let path: String
         do {
             body = try bridge.requestBody(call, upstreamModel: candidate.upstreamModel, addingStreamUsage: addUsage)
-            path = try bridge.upstreamPath(model: candidate.upstreamModel, streaming: call.stream) ?? endpoint.upstreamPath
+            path = try bridge.upstreamPath(provider: provider.type, model: candidate.upstreamModel, streaming: call.stream)
+                ?? endpoint.upstreamPath
         } catch {
             trace.finish(status: Int(error.status.code), error: error.message)
-            return .answered(error.response(requestID: call.requestID, format: endpoint.clientFormat))
+            return .answered(error.response(requestID: call.requestID, format: endpoint.wireFormat))
         }
         var request = UpstreamRequest(method: "POST", url: provider.baseURL + path, headers: upstreamHeaders(for: provider),
                                       body: body, timeouts: engine.timeouts())
@@ -105,32 +106,28 @@ struct UpstreamAttempt {
             trace.attempt(provider, model: candidate.upstreamModel, status: nil, error: why, startedAt: began)
             return .proxiesDown(why)
         }
-        if provider.type == .gemini, [400, 429].contains(opened.head.status), case .stream(let upstream) = opened {
-            // Google puts what matters in the small error body: a wrong API key is a 400 with reason
-            // API_KEY_INVALID (not a 401), and a 429 says when to retry in RetryInfo, not in a header.
+        let adapter = provider.type.adapter
+        if adapter.needsErrorBody(status: opened.head.status), case .stream(let upstream) = opened {
             do {
                 opened = .whole(try await upstream.collect(limit: engine.limits.maxResponseBodyBytes))
             } catch {
                 return failed(.transient, why: Self.describe(error))
             }
         }
-        let errorBody: [UInt8]? = if case .whole(let response) = opened, provider.type == .gemini { response.body } else { nil }
         let status = opened.head.status
-        switch status {
-        case 408, 429, 500...599:
-            let retryAfter = Self.retryAfter(opened.head) ?? errorBody.flatMap(GeminiFormat.retryDelay(inError:))
+        let errorBody: [UInt8]? = if case .whole(let response) = opened, !(200..<300).contains(status) { response.body } else { nil }
+        switch adapter.classify(status: status, retryAfterHeader: Self.retryAfter(opened.head), body: errorBody) {
+        case .retry(let retryAfter):
             return failed(.transient, status: status, retryAfter: retryAfter, why: "HTTP \(status)")
-        case 401, 403:
+        case .keyRejected:
             return failed(.authentication, status: status, why: "HTTP \(status): key rejected")
-        case 400 where errorBody.map(GeminiFormat.isRejectedKey(inError:)) == true:
-            return failed(.authentication, status: status, why: "HTTP 400: key rejected")
-        case 300...399:
+        case .redirect:
             // Never followed: the call (and its key) would go wherever the redirect says.
             return failed(.transient, status: status, why: "HTTP \(status): a redirect, not followed")
-        case 200...299 where !Self.looksLikeAnAPIAnswer(opened):
+        case .answer where !Self.looksLikeAnAPIAnswer(opened):
             // A captive portal, a proxy's error page: not what any provider answers.
             return failed(.transient, status: status, why: "HTTP \(status) with a body that is not the API's (not JSON or SSE)")
-        default:
+        case .answer, .clientError:
             break
         }
         switch opened {
@@ -170,17 +167,7 @@ struct UpstreamAttempt {
         headers.append(HopMark.header(appending: call.hopMarks))
         headers.append(contentsOf: provider.headers.sorted { $0.key < $1.key }.map { (name: $0.key, value: $0.value) })
         headers.append((name: "Content-Type", value: "application/json"))
-        switch provider.type {
-        case .openai:
-            if !provider.apiKey.isEmpty { headers.append((name: "Authorization", value: "Bearer \(provider.apiKey)")) }
-        case .anthropic:
-            headers.append((name: "x-api-key", value: provider.apiKey))
-            if !headers.contains(where: { $0.name.lowercased() == "anthropic-version" }) {
-                headers.append((name: "anthropic-version", value: "2023-06-01"))
-            }
-        case .gemini:
-            headers.append((name: "x-goog-api-key", value: provider.apiKey))
-        }
+        headers += provider.type.adapter.authHeaders(apiKey: provider.apiKey, present: headers)
         return headers
     }
 

@@ -11,16 +11,20 @@ enum V1Endpoint: String, Sendable {
 
     var supportsStreaming: Bool { self != .embeddings && self != .countTokens }
 
-    var clientFormat: ClientFormat {
+    /// The wire format the client speaks on this endpoint.
+    var wireFormat: WireFormat {
         switch self {
-        case .chatCompletions, .completions, .embeddings: .openai
-        case .messages, .countTokens: .anthropic
+        case .chatCompletions: .openAIChat
+        case .completions: .openAICompletions
+        case .embeddings: .openAIEmbeddings
+        case .messages: .anthropicMessages
+        case .countTokens: .anthropicCountTokens
         }
     }
 
     /// Same format in and out: the body passes through untouched.
     var nativeProvider: ProviderType {
-        clientFormat == .openai ? .openai : .anthropic
+        wireFormat.family == .openai ? .openai : .anthropic
     }
 
     var upstreamPath: String { rawValue }

@@ -12,7 +12,7 @@ import Foundation
 public struct StreamUsageTap: Sendable {
     public private(set) var usage = TokenUsage()
     public private(set) var completed = false
-    private let format: ProviderType
+    private let format: WireFormat
     private let strip: Bool
     /// Bytes of an event not complete yet, at most `maxEventBytes`.
     private var pending: [UInt8] = []
@@ -20,9 +20,9 @@ public struct StreamUsageTap: Sendable {
     /// An event grew past `maxEventBytes`: the tap stopped and freed it.
     public private(set) var overflowed = false
 
-    public init(format: ProviderType, stripInjectedUsage: Bool = false, maxEventBytes: Int = 8 << 20) {
+    public init(format: WireFormat, stripInjectedUsage: Bool = false, maxEventBytes: Int = 8 << 20) {
         self.format = format
-        strip = stripInjectedUsage && format == .openai
+        strip = stripInjectedUsage && format == .openAIChat
         self.maxEventBytes = maxEventBytes
     }
 
@@ -64,6 +64,7 @@ public struct StreamUsageTap: Sendable {
     }
 
     private static let done = Array("[DONE]".utf8)
+    private static let responseCompleted = Array("response.completed".utf8)
     private static let usageKey = Array("\"usage\"".utf8)
     private static let messageStop = Array("message_stop".utf8)
     private static let metadataKey = Array("\"usageMetadata\"".utf8)
@@ -71,12 +72,13 @@ public struct StreamUsageTap: Sendable {
 
     /// Reads one event; returns its bytes to send on (when stripping), nil to drop it.
     private mutating func inspect(_ event: ArraySlice<UInt8>) -> ArraySlice<UInt8>? {
-        switch format {
+        switch format.family {
         case .openai:
-            if ByteSearch.contains(Self.done, in: event) { completed = true }
+            // Chat Completions ends with `[DONE]`; a Responses stream with `response.completed`.
+            if ByteSearch.contains(format == .openAIResponses ? Self.responseCompleted : Self.done, in: event) { completed = true }
             if UsageExtractor.hasObject(after: Self.usageKey, in: event),
                let object = UsageExtractor.lastObject(after: "\"usage\"", in: event) {
-                merge(UsageExtractor.usage(object, format: .openai))
+                merge(UsageExtractor.usage(object, format: format))
                 if strip && Self.isUsageOnlyChunk(event) { return nil }
             }
             return strip ? JSONMembers.removingNullMembers("usage", from: event) : event
@@ -84,13 +86,13 @@ public struct StreamUsageTap: Sendable {
             if ByteSearch.contains(Self.messageStop, in: event) { completed = true }
             if UsageExtractor.hasObject(after: Self.usageKey, in: event),
                let object = UsageExtractor.lastObject(after: "\"usage\"", in: event) {
-                merge(UsageExtractor.usage(object, format: .anthropic))
+                merge(UsageExtractor.usage(object, format: format))
             }
-        case .gemini:
+        case .google:
             if ByteSearch.contains(Self.finishReason, in: event) { completed = true }
             if UsageExtractor.hasObject(after: Self.metadataKey, in: event),
                let object = UsageExtractor.lastObject(after: "\"usageMetadata\"", in: event) {
-                merge(UsageExtractor.usage(object, format: .gemini))
+                merge(UsageExtractor.usage(object, format: format))
             }
         }
         return event

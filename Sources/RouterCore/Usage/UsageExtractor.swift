@@ -6,27 +6,30 @@ import Foundation
 /// answer's text cannot fool it: inside JSON strings the key's quotes are escaped.
 public enum UsageExtractor {
     /// Usage from a whole (non-streamed) answer; empty when none is found.
-    public static func fromBody(_ body: [UInt8], format: ProviderType) -> TokenUsage {
-        let key = format == .gemini ? "\"usageMetadata\"" : "\"usage\""
+    public static func fromBody(_ body: [UInt8], format: WireFormat) -> TokenUsage {
+        let key = format.family == .google ? "\"usageMetadata\"" : "\"usage\""
         guard let object = lastObject(after: key, in: body[...]) else { return TokenUsage() }
         return usage(object, format: format)
     }
 
     /// Usage from a usage object in `format`'s shape. Anthropic counts cache reads and writes
     /// apart from `input_tokens`; here `input` is every prompt token.
-    public static func usage(_ object: [String: Any], format: ProviderType) -> TokenUsage {
+    public static func usage(_ object: [String: Any], format: WireFormat) -> TokenUsage {
         switch format {
-        case .openai:
+        case .openAIChat, .openAICompletions, .openAIEmbeddings:
             let cached = (object["prompt_tokens_details"] as? [String: Any])?["cached_tokens"] as? Int
             return TokenUsage(input: object["prompt_tokens"] as? Int, output: object["completion_tokens"] as? Int,
                               cached: cached)
-        case .anthropic:
+        case .openAIResponses:
+            let cached = (object["input_tokens_details"] as? [String: Any])?["cached_tokens"] as? Int
+            return TokenUsage(input: object["input_tokens"] as? Int, output: object["output_tokens"] as? Int, cached: cached)
+        case .anthropicMessages, .anthropicCountTokens:
             let plain = object["input_tokens"] as? Int
             let read = object["cache_read_input_tokens"] as? Int
             let written = object["cache_creation_input_tokens"] as? Int
             let input = plain == nil && read == nil && written == nil ? nil : (plain ?? 0) + (read ?? 0) + (written ?? 0)
             return TokenUsage(input: input, output: object["output_tokens"] as? Int, cached: read)
-        case .gemini:
+        case .geminiGenerateContent:
             let candidates = object["candidatesTokenCount"] as? Int
             let thoughts = object["thoughtsTokenCount"] as? Int
             let output = candidates == nil && thoughts == nil ? nil : (candidates ?? 0) + (thoughts ?? 0)

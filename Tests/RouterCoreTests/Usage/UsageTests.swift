@@ -11,18 +11,18 @@ import Testing
             {"id":"c","choices":[{"message":{"content":"the \"usage\":{\"prompt_tokens\":999} trick","tool_calls":[]}}],
              "usage":{"prompt_tokens":20,"completion_tokens":7,"total_tokens":27,"prompt_tokens_details":{"cached_tokens":5}}}
             """#)
-        #expect(UsageExtractor.fromBody(openai, format: .openai) == TokenUsage(input: 20, output: 7, cached: 5))
+        #expect(UsageExtractor.fromBody(openai, format: .openAIChat) == TokenUsage(input: 20, output: 7, cached: 5))
         let anthropic = bytes(#"""
             {"content":[{"type":"tool_use","input":{"usage":{"input_tokens":1}}}],
              "usage" : {"input_tokens":10,"cache_read_input_tokens":30,"cache_creation_input_tokens":2,"output_tokens":9}}
             """#)
-        #expect(UsageExtractor.fromBody(anthropic, format: .anthropic) == TokenUsage(input: 42, output: 9, cached: 30))
+        #expect(UsageExtractor.fromBody(anthropic, format: .anthropicMessages) == TokenUsage(input: 42, output: 9, cached: 30))
         let gemini = bytes(#"{"candidates":[],"usageMetadata":{"promptTokenCount":8,"candidatesTokenCount":3,"thoughtsTokenCount":2}}"#)
-        #expect(UsageExtractor.fromBody(gemini, format: .gemini) == TokenUsage(input: 8, output: 5, cached: nil))
-        #expect(UsageExtractor.fromBody(bytes(#"{"usage":null}"#), format: .openai).isEmpty)
-        #expect(UsageExtractor.fromBody(bytes("not json {\"usage\":{"), format: .openai).isEmpty)
+        #expect(UsageExtractor.fromBody(gemini, format: .geminiGenerateContent) == TokenUsage(input: 8, output: 5, cached: nil))
+        #expect(UsageExtractor.fromBody(bytes(#"{"usage":null}"#), format: .openAIChat).isEmpty)
+        #expect(UsageExtractor.fromBody(bytes("not json {\"usage\":{"), format: .openAIChat).isEmpty)
         #expect(UsageExtractor.fromBody(bytes(#"{"object":"list","data":[],"usage":{"prompt_tokens":4,"total_tokens":4}}"#),
-                                        format: .openai) == TokenUsage(input: 4, output: nil))
+                                        format: .openAIChat) == TokenUsage(input: 4, output: nil))
     }
 
     /// Feeds `text` in pieces of `size` bytes; returns what the tap sends on, joined.
@@ -50,7 +50,7 @@ import Testing
 
 
             """
-        var tap = StreamUsageTap(format: .openai, stripInjectedUsage: true)
+        var tap = StreamUsageTap(format: .openAIChat, stripInjectedUsage: true)
         let sent = run(&tap, upstream, size: size)
         #expect(sent == """
             data: {"id":"c","choices":[{"index":0,"delta":{"content":"Hi"}}]}
@@ -64,7 +64,7 @@ import Testing
         #expect(tap.usage == TokenUsage(input: 9, output: 2))
         #expect(tap.completed)
 
-        var watching = StreamUsageTap(format: .openai)
+        var watching = StreamUsageTap(format: .openAIChat)
         #expect(run(&watching, upstream, size: size) == upstream)
         #expect(watching.usage == TokenUsage(input: 9, output: 2))
     }
@@ -84,7 +84,7 @@ import Testing
 
 
             """
-        var tap = StreamUsageTap(format: .openai, stripInjectedUsage: true)
+        var tap = StreamUsageTap(format: .openAIChat, stripInjectedUsage: true)
         let sent = run(&tap, upstream, size: size)
         #expect(sent == """
             data: {"id": "c", "choices": [{"index": 0, "delta": {"content": "a \\"usage\\": null, b"}}]}
@@ -100,7 +100,7 @@ import Testing
     }
 
     @Test func anthropicAndGeminiStreams() {
-        var anthropic = StreamUsageTap(format: .anthropic)
+        var anthropic = StreamUsageTap(format: .anthropicMessages)
         let events = """
             event: message_start\r
             data: {"type":"message_start","message":{"usage":{"input_tokens":25,"cache_read_input_tokens":5,"output_tokens":1}}}\r
@@ -119,7 +119,7 @@ import Testing
         _ = anthropic.feed(bytes("event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n"))
         #expect(anthropic.completed)
 
-        var gemini = StreamUsageTap(format: .gemini)
+        var gemini = StreamUsageTap(format: .geminiGenerateContent)
         _ = run(&gemini, #"data: {"candidates":[{"content":{"parts":[{"text":"a"}]}}],"usageMetadata":{"promptTokenCount":4}}"# + "\r\n\r\n"
             + #"data: {"candidates":[{"content":{"parts":[{"text":"b"}]},"finishReason":"STOP"}],"usageMetadata":{"promptTokenCount":4,"candidatesTokenCount":6}}"#
             + "\r\n\r\n", size: 11)
@@ -149,5 +149,26 @@ import Testing
         #expect(LatencyHistogram.quantile(0.5, counts: counts) == 75)
         #expect(LatencyHistogram.quantile(0.99, counts: counts) == 99.5)
         #expect(LatencyHistogram.quantile(0.5, counts: [Int](repeating: 0, count: LatencyHistogram.bucketCount)) == nil)
+    }
+
+    /// Usage and completeness per wire format: a Responses stream reports `input_tokens` and
+    /// ends with `response.completed`, never `[DONE]`.
+    @Test func responsesStreamsReportUsageAndCompleteTheirOwnWay() {
+        let events = """
+            event: response.output_text.delta
+            data: {"type":"response.output_text.delta","sequence_number":3,"delta":"Hi"}
+
+            event: response.completed
+            data: {"type":"response.completed","sequence_number":4,"response":{"id":"resp_1","status":"completed","usage":{"input_tokens":11,"input_tokens_details":{"cached_tokens":4},"output_tokens":3,"output_tokens_details":{"reasoning_tokens":1},"total_tokens":14}}}
+
+
+            """
+        var tap = StreamUsageTap(format: .openAIResponses)
+        #expect(tap.feed(Array(events.utf8)) == nil)
+        #expect(tap.usage == TokenUsage(input: 11, output: 3, cached: 4))
+        #expect(tap.completed)
+        var chat = StreamUsageTap(format: .openAIChat)
+        _ = chat.feed(Array(events.utf8))
+        #expect(!chat.completed, "a chat stream is complete only with [DONE]")
     }
 }
