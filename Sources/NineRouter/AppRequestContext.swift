@@ -30,9 +30,17 @@ struct ClientAddress {
 
     func of(_ request: Request, context: AppRequestContext) -> String {
         if trustProxy, let forwarded = request.headers[.init("X-Forwarded-For")!],
-           let last = forwarded.split(separator: ",").last?.trimmingCharacters(in: .whitespaces), !last.isEmpty {
+           let last = forwarded.split(separator: ",").last?.trimmingCharacters(in: .whitespaces), Self.isIPAddress(last) {
             return last
         }
         return context.socketAddress ?? "unknown"
+    }
+
+    /// Only an address goes into logs, metrics and throttle keys: whatever else a header
+    /// holds (megabytes, control characters) is ignored.
+    static func isIPAddress(_ text: String) -> Bool {
+        guard text.utf8.count <= 45 else { return false }
+        var buffer = [UInt8](repeating: 0, count: 16)
+        return inet_pton(AF_INET, text, &buffer) == 1 || inet_pton(AF_INET6, text, &buffer) == 1
     }
 }

@@ -136,4 +136,19 @@ import Testing
             #expect(fixture.alpha.script.received.count == 2)
         }
     }
+
+    /// Finding 1, the other client-chosen string: with TRUST_PROXY a forwarded address reached
+    /// the call log and the access log as it was sent.
+    @Test func onlyAnAddressCountsAsTheForwardedClient() async throws {
+        try await fixture.run(configure: { $0.trustProxy = true }) { v1 in
+            let forged = String(repeating: "x", count: 5000) + "\u{1B}[31m"
+            #expect(try await v1.chat("gpt-4o", headers: [.init("X-Forwarded-For")!: "10.0.0.1, " + forged]).status == .ok)
+            #expect(try await v1.chat("gpt-4o", headers: [.init("X-Forwarded-For")!: "10.0.0.1, 2001:db8::7"]).status == .ok)
+            let clients = try await v1.admin(.get, "/api/admin/logs").data.compactMap { $0["client"] as? String }
+            #expect(clients.count == 2)
+            #expect(clients.contains("2001:db8::7"))
+            #expect(clients.allSatisfy { $0.count <= 45 }, "\(clients.map { $0.prefix(50) })")
+        }
+    }
 }
+
