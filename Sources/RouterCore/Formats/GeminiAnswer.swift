@@ -1,82 +1,64 @@
 import Foundation
 
-/// Gemini's `GenerateContentResponse` read back in OpenAI's terms: candidates become choices,
-/// `functionCall` parts tool calls, `usageMetadata` usage, finish reasons mapped.
-extension GeminiFormat {
-    /// One candidate's content: its text, its thought summaries and its function calls as
-    /// OpenAI tool calls.
-    struct CandidateContent {
-        var index: Int
-        var text = ""
-        /// Thought summaries (`thought: true` parts), shown as `reasoning_content`.
-        var reasoning = ""
-        var toolCalls: [[String: Any]] = []
-        var finishReason: String?
-
-        init(_ candidate: [String: Any], position: Int) {
-            index = candidate["index"] as? Int ?? position
-            for part in (candidate["content"] as? [String: Any])?["parts"] as? [[String: Any]] ?? [] {
-                if let call = part["functionCall"] as? [String: Any] {
-                    toolCalls.append([
-                        "id": ToolCallID.make(id: call["id"] as? String, signature: part["thoughtSignature"] as? String),
-                        "type": "function",
-                        "function": ["name": call["name"] as? String ?? "",
-                                     "arguments": JSONText.compact(call["args"] ?? [String: Any]())],
-                    ])
-                } else if let value = part["text"] as? String {
-                    if part["thought"] as? Bool == true { reasoning += value } else { text += value }
-                }
-            }
-            finishReason = candidate["finishReason"] as? String
+/// Gemini's `GenerateContentResponse` read into the hub: candidates become choices,
+/// `functionCall` parts tool calls (their thought signatures carried in the call id),
+/// thought parts reasoning, `usageMetadata` usage.
+extension GeminiFormat: AnswerDecoding {
+    public static func decodeAnswer(_ response: [String: Any]) -> HubAnswer {
+        var choices = (response["candidates"] as? [[String: Any]] ?? []).enumerated().map { choice($1, position: $0) }
+        if choices.isEmpty {
+            // A prompt blocked by safety settings comes back with `promptFeedback` and no candidates.
+            choices = [HubChoice(index: 0, finish: .contentFilter)]
         }
+        return HubAnswer(id: response["responseId"] as? String ?? "gemini", choices: choices,
+                         usage: usage(response["usageMetadata"] as? [String: Any]))
+    }
+
+    /// One candidate (whole, or the piece a stream event carries) as a hub choice.
+    static func choice(_ candidate: [String: Any], position: Int) -> HubChoice {
+        var choice = HubChoice(index: candidate["index"] as? Int ?? position, finish: .stop)
+        for part in (candidate["content"] as? [String: Any])?["parts"] as? [[String: Any]] ?? [] {
+            if let call = part["functionCall"] as? [String: Any] {
+                choice.toolCalls.append(HubToolCall(
+                    id: ToolCallID.make(id: call["id"] as? String, signature: part["thoughtSignature"] as? String),
+                    name: call["name"] as? String ?? "", arguments: JSONText.compact(call["args"] ?? [String: Any]())))
+            } else if let value = part["text"] as? String {
+                if part["thought"] as? Bool == true { choice.reasoning += value } else { choice.text += value }
+            }
+        }
+        choice.finish = finish(candidate["finishReason"] as? String, calledTools: !choice.toolCalls.isEmpty)
+        return choice
     }
 
     /// A `generateContent` answer as an OpenAI `chat.completion`, reporting the model the client asked for.
     public static func chatCompletion(fromGemini response: [String: Any], requestedModel: String, created: Int) -> [String: Any] {
-        let candidates = (response["candidates"] as? [[String: Any]] ?? []).enumerated().map {
-            CandidateContent($0.element, position: $0.offset)
-        }
-        var choices: [[String: Any]] = candidates.map { content in
-            var message: [String: Any] = ["role": "assistant", "refusal": NSNull(),
-                                          "content": content.text.isEmpty && !content.toolCalls.isEmpty ? NSNull() : content.text]
-            if !content.toolCalls.isEmpty { message["tool_calls"] = content.toolCalls }
-            if !content.reasoning.isEmpty { message["reasoning_content"] = content.reasoning }
-            return ["index": content.index, "message": message, "logprobs": NSNull(),
-                    "finish_reason": finishReason(content.finishReason, calledTools: !content.toolCalls.isEmpty)]
-        }
-        if choices.isEmpty {
-            // A prompt blocked by safety settings comes back with `promptFeedback` and no candidates.
-            choices = [["index": 0, "message": ["role": "assistant", "content": "", "refusal": NSNull()], "logprobs": NSNull(),
-                        "finish_reason": "content_filter"]]
-        }
-        return ["id": "chatcmpl-" + (response["responseId"] as? String ?? "gemini"), "object": "chat.completion",
-                "created": created, "model": requestedModel, "choices": choices,
-                "usage": usage(response["usageMetadata"] as? [String: Any])]
+        OpenAIChat.encodeAnswer(decodeAnswer(response), requestedModel: requestedModel, created: created)
     }
 
-    /// Gemini's finish reasons in OpenAI's terms. Gemini says STOP after a function call;
-    /// OpenAI clients look for `tool_calls`.
-    public static func finishReason(_ reason: String?, calledTools: Bool) -> String {
+    /// Gemini's finish reasons in the hub's terms. Gemini says STOP after a function call;
+    /// clients look for a tool-call finish.
+    static func finish(_ reason: String?, calledTools: Bool) -> HubFinish {
         switch reason {
-        case "MAX_TOKENS": "length"
-        case "SAFETY", "RECITATION", "BLOCKLIST", "PROHIBITED_CONTENT", "SPII", "IMAGE_SAFETY", "LANGUAGE":
-            "content_filter"
-        default: calledTools ? "tool_calls" : "stop"
+        case "MAX_TOKENS": .length
+        case "SAFETY", "RECITATION", "BLOCKLIST", "PROHIBITED_CONTENT", "SPII", "IMAGE_SAFETY", "LANGUAGE": .contentFilter
+        default: calledTools ? .toolCalls : .stop
         }
     }
 
-    /// `usageMetadata` as OpenAI usage: thinking tokens count as completion tokens (as OpenAI
-    /// counts reasoning tokens), cached prompt tokens reported apart.
-    public static func usage(_ metadata: [String: Any]?) -> [String: Any] {
+    /// Gemini's finish reasons in OpenAI's terms.
+    public static func finishReason(_ reason: String?, calledTools: Bool) -> String {
+        OpenAIChat.finishReason(finish(reason, calledTools: calledTools))
+    }
+
+    /// `usageMetadata` in the hub: thinking tokens count as output (as OpenAI counts reasoning
+    /// tokens) and are reported apart too; cached prompt tokens reported apart.
+    static func usage(_ metadata: [String: Any]?) -> HubUsage {
         let metadata = metadata ?? [:]
-        let prompt = metadata["promptTokenCount"] as? Int ?? 0
         let thoughts = metadata["thoughtsTokenCount"] as? Int ?? 0
-        let completion = (metadata["candidatesTokenCount"] as? Int ?? 0) + thoughts
-        var usage: [String: Any] = ["prompt_tokens": prompt, "completion_tokens": completion,
-                                    "total_tokens": metadata["totalTokenCount"] as? Int ?? prompt + completion]
-        if let cached = metadata["cachedContentTokenCount"] as? Int { usage["prompt_tokens_details"] = ["cached_tokens": cached] }
-        if thoughts > 0 { usage["completion_tokens_details"] = ["reasoning_tokens": thoughts] }
-        return usage
+        return HubUsage(input: metadata["promptTokenCount"] as? Int ?? 0,
+                        output: (metadata["candidatesTokenCount"] as? Int ?? 0) + thoughts,
+                        cacheRead: metadata["cachedContentTokenCount"] as? Int, reasoning: thoughts,
+                        total: metadata["totalTokenCount"] as? Int)
     }
 
     /// Google's error envelope `{"error":{"code","message","status"}}` as OpenAI's error `type`.

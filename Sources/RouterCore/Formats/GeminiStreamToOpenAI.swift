@@ -42,7 +42,7 @@ public struct GeminiStreamToOpenAI: Sendable {
         }
         var out = ""
         for (position, candidate) in candidates.enumerated() {
-            let content = GeminiFormat.CandidateContent(candidate, position: position)
+            let content = GeminiFormat.choice(candidate, position: position)
             let index = content.index
             guard !done.contains(index) else { continue }
             if open.insert(index).inserted {
@@ -53,13 +53,13 @@ public struct GeminiStreamToOpenAI: Sendable {
             for call in content.toolCalls {
                 let toolIndex = toolCounts[index, default: 0]
                 toolCounts[index] = toolIndex + 1
-                var entry = call
-                entry["index"] = toolIndex
+                let entry: [String: Any] = ["index": toolIndex, "id": call.id, "type": "function",
+                                            "function": ["name": call.name, "arguments": call.arguments]]
                 out += chunk(index: index, delta: ["tool_calls": [entry]])
             }
-            if content.finishReason != nil {
+            if let finishReason = candidate["finishReason"] as? String {
                 done.insert(index)
-                let reason = GeminiFormat.finishReason(content.finishReason, calledTools: toolCounts[index, default: 0] > 0)
+                let reason = GeminiFormat.finishReason(finishReason, calledTools: toolCounts[index, default: 0] > 0)
                 out += chunk(index: index, delta: [:], finishReason: reason)
             }
         }
@@ -76,9 +76,9 @@ public struct GeminiStreamToOpenAI: Sendable {
         }
         var out = ""
         if writer.includeUsage {
-            out += writer.usageChunk(GeminiFormat.usage(usageMetadata.flatMap {
+            out += writer.usageChunk(OpenAIChat.usage(GeminiFormat.usage(usageMetadata.flatMap {
                 try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
-            }))
+            })))
         }
         return out + "data: [DONE]\n\n"
     }

@@ -93,33 +93,12 @@ public enum OpenAIFormat {
 
     /// A Chat Completions answer as an Anthropic `message`, reporting the model the client asked for.
     public static func message(fromChatCompletion completion: [String: Any], requestedModel: String) -> [String: Any] {
-        let choice = (completion["choices"] as? [[String: Any]])?.first ?? [:]
-        let assistant = choice["message"] as? [String: Any] ?? [:]
-        var content: [[String: Any]] = []
-        if let text = assistant["content"] as? String, !text.isEmpty { content.append(["type": "text", "text": text]) }
-        for call in assistant["tool_calls"] as? [[String: Any]] ?? [] {
-            content.append(ToolCallBlocks.toolUse(fromOpenAICall: call))
-        }
-        let usage = completion["usage"] as? [String: Any] ?? [:]
-        var usageOut: [String: Any] = ["input_tokens": usage["prompt_tokens"] as? Int ?? 0,
-                                       "output_tokens": usage["completion_tokens"] as? Int ?? 0]
-        if let cached = (usage["prompt_tokens_details"] as? [String: Any])?["cached_tokens"] as? Int, cached > 0 {
-            usageOut["cache_read_input_tokens"] = cached
-            usageOut["input_tokens"] = (usageOut["input_tokens"] as? Int ?? 0) - cached
-        }
-        return ["id": "msg_" + (completion["id"] as? String ?? "openai"), "type": "message", "role": "assistant",
-                "model": requestedModel, "content": content,
-                "stop_reason": stopReason(choice["finish_reason"] as? String), "stop_sequence": NSNull(), "usage": usageOut]
+        AnthropicMessages.encodeAnswer(OpenAIChat.decodeAnswer(completion), requestedModel: requestedModel, created: 0)
     }
 
     /// OpenAI's finish reasons in Anthropic's terms.
     public static func stopReason(_ finish: String?) -> String {
-        switch finish {
-        case "length": "max_tokens"
-        case "tool_calls", "function_call": "tool_use"
-        case "content_filter": "refusal"
-        default: "end_turn"
-        }
+        AnthropicMessages.stopReason(OpenAIChat.finish(finish))
     }
 
     static func imageURL(_ source: Any?) throws(TranslationError) -> String {
