@@ -75,8 +75,7 @@ enum FormatBridge: Sendable, Equatable {
         case .openAIToGemini:
             translator = GeminiStreamToOpenAI(requestedModel: requestedModel, includeUsage: includeUsage, created: created)
         case .anthropicToGemini:
-            translator = ChainedTranslator(GeminiStreamToOpenAI(requestedModel: requestedModel, includeUsage: true, created: created),
-                                           OpenAIStreamToAnthropic(requestedModel: requestedModel))
+            translator = GeminiStreamToAnthropic(requestedModel: requestedModel)
         }
         return StreamRewriter(translator, maxEventBytes: maxEventBytes)
     }

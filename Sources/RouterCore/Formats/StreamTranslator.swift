@@ -6,32 +6,30 @@ public protocol StreamTranslator: Sendable {
     mutating func finish() -> String
 }
 
-extension AnthropicStreamToOpenAI: StreamTranslator {}
-extension OpenAIStreamToAnthropic: StreamTranslator {}
-extension GeminiStreamToOpenAI: StreamTranslator {}
+/// The translations in use, each a composition of two adapters around the hub.
+public typealias AnthropicStreamToOpenAI = HubStreamTranslator<AnthropicMessages.StreamDecoder, OpenAIChat.StreamEncoder>
+public typealias GeminiStreamToOpenAI = HubStreamTranslator<GeminiFormat.StreamDecoder, OpenAIChat.StreamEncoder>
+public typealias OpenAIStreamToAnthropic = HubStreamTranslator<OpenAIChat.StreamDecoder, AnthropicMessages.StreamEncoder>
+public typealias GeminiStreamToAnthropic = HubStreamTranslator<GeminiFormat.StreamDecoder, AnthropicMessages.StreamEncoder>
 
-/// Two translators through the hub format: `first`'s output is parsed again and fed to
-/// `second` (Gemini → OpenAI → Anthropic).
-public struct ChainedTranslator<First: StreamTranslator, Second: StreamTranslator>: StreamTranslator {
-    private var first: First
-    private var second: Second
-    private var parser = SSEParser()
-
-    public init(_ first: First, _ second: Second) {
-        self.first = first
-        self.second = second
+extension HubStreamTranslator where Encoder == OpenAIChat.StreamEncoder {
+    public init(requestedModel: String, includeUsage: Bool, created: Int) where Decoder == AnthropicMessages.StreamDecoder {
+        self.init(AnthropicMessages.StreamDecoder(),
+                  OpenAIChat.StreamEncoder(requestedModel: requestedModel, includeUsage: includeUsage, created: created))
     }
 
-    public mutating func translate(_ event: SSEParser.Event) -> String {
-        pass(first.translate(event))
+    public init(requestedModel: String, includeUsage: Bool, created: Int) where Decoder == GeminiFormat.StreamDecoder {
+        self.init(GeminiFormat.StreamDecoder(),
+                  OpenAIChat.StreamEncoder(requestedModel: requestedModel, includeUsage: includeUsage, created: created))
+    }
+}
+
+extension HubStreamTranslator where Encoder == AnthropicMessages.StreamEncoder {
+    public init(requestedModel: String) where Decoder == OpenAIChat.StreamDecoder {
+        self.init(OpenAIChat.StreamDecoder(), AnthropicMessages.StreamEncoder(requestedModel: requestedModel))
     }
 
-    public mutating func finish() -> String {
-        pass(first.finish()) + second.finish()
-    }
-
-    private mutating func pass(_ text: String) -> String {
-        guard !text.isEmpty else { return "" }
-        return parser.feed(text.utf8).map { second.translate($0) }.joined()
+    public init(requestedModel: String) where Decoder == GeminiFormat.StreamDecoder {
+        self.init(GeminiFormat.StreamDecoder(), AnthropicMessages.StreamEncoder(requestedModel: requestedModel))
     }
 }

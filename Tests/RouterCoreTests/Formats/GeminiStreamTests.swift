@@ -90,12 +90,11 @@ import Testing
         #expect(toOpenAI("").contains("stream_interrupted"))
     }
 
-    /// Through the hub: Gemini → OpenAI chunks → Anthropic events, in Anthropic's documented order.
-    @Test func chainedIntoAnthropicEvents() {
+    /// Through the hub: Gemini events → hub events → Anthropic events, in Anthropic's documented order.
+    @Test func intoAnthropicEventsThroughTheHub() {
         func run(_ text: String) -> String {
             var parser = SSEParser()
-            var chain = ChainedTranslator(GeminiStreamToOpenAI(requestedModel: "smart", includeUsage: true, created: 7),
-                                          OpenAIStreamToAnthropic(requestedModel: "smart"))
+            var chain = GeminiStreamToAnthropic(requestedModel: "smart")
             return parser.feed(Array(text.utf8)).map { chain.translate($0) }.joined() + chain.finish()
         }
         let out = run(Self.fixture)
