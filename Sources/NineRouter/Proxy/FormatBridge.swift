@@ -43,14 +43,16 @@ enum FormatBridge: Sendable, Equatable {
         do {
             let request: [String: Any]
             switch self {
+            // Client adapter in, provider adapter out. Gemini's request writer still reads
+            // OpenAI's shape (it moves onto the hub next).
             case .passThrough, .openAIToAnthropic:
-                request = try AnthropicFormat.request(fromChat: object, model: upstreamModel)
+                request = try AnthropicMessages.encodeRequest(OpenAIChat.decodeRequest(object), model: upstreamModel)
             case .anthropicToOpenAI:
-                request = try OpenAIFormat.request(fromMessages: object, model: upstreamModel)
+                request = try OpenAIChat.encodeRequest(AnthropicMessages.decodeRequest(object), model: upstreamModel)
             case .openAIToGemini:
                 request = try GeminiFormat.request(fromChat: object, model: upstreamModel)
             case .anthropicToGemini:
-                var chat = try OpenAIFormat.request(fromMessages: object, model: upstreamModel)
+                var chat = try OpenAIChat.encodeRequest(AnthropicMessages.decodeRequest(object), model: upstreamModel)
                 chat["top_k"] = object["top_k"]
                 request = try GeminiFormat.request(fromChat: chat, model: upstreamModel)
             }

@@ -1,0 +1,73 @@
+/// A request in no provider's format: what a client adapter reads a request into and a
+/// provider adapter writes it out from. Fields a target cannot express make its encoder
+/// throw a `TranslationError` naming the field.
+public struct HubRequest: Sendable, Equatable, Codable {
+    /// System and developer instructions, in order.
+    public var system: [String] = []
+    public var messages: [HubMessage] = []
+    /// nil: the client sent no `tools` field.
+    public var tools: [HubTool]?
+    public var toolChoice: HubToolChoice?
+    public var parallelToolCalls: Bool?
+    public var maxTokens: Int?
+    public var temperature: Double?
+    public var topP: Double?
+    /// nil: the client sent no stop sequences.
+    public var stop: [String]?
+    /// How many answers the client wants (`n`).
+    public var candidates: Int?
+    public var user: String?
+    public var stream = false
+
+    public init() {}
+}
+
+public struct HubMessage: Sendable, Equatable, Codable {
+    public enum Role: String, Sendable, Codable {
+        case user, assistant
+        /// Tool results: the client's answers to the model's tool calls.
+        case tool
+    }
+
+    public var role: Role
+    public var parts: [HubPart]
+    /// The client sent plain text rather than parts (some targets keep that distinction).
+    public var plainText = false
+
+    public init(role: Role, parts: [HubPart], plainText: Bool = false) {
+        self.role = role
+        self.parts = parts
+        self.plainText = plainText
+    }
+}
+
+public enum HubPart: Sendable, Equatable, Codable {
+    case text(String)
+    /// An image as a URL: `data:<type>;base64,…` or http(s).
+    case image(url: String)
+    case toolCall(HubToolCall)
+    case toolResult(callID: String, text: String)
+    /// A part the client's format has and the hub does not model: targets refuse it by name.
+    case unsupported(type: String)
+}
+
+public struct HubTool: Sendable, Equatable, Codable {
+    public var name: String
+    public var description: String?
+    /// The JSON Schema of the arguments as compact JSON text; nil when the client gave none.
+    public var parameters: String?
+
+    public init(name: String, description: String?, parameters: String?) {
+        self.name = name
+        self.description = description
+        self.parameters = parameters
+    }
+}
+
+public enum HubToolChoice: Sendable, Equatable, Codable {
+    /// `disabled`: the model must not call tools (OpenAI's and Anthropic's "none").
+    case auto, disabled, required
+    case named(String)
+    /// A mode the client's format has and the hub does not model.
+    case unsupported(String)
+}

@@ -1,0 +1,19 @@
+import Foundation
+
+/// JSON text from JSON objects, with sorted keys so equal objects give equal text.
+enum JSONText {
+    static func compact(_ object: Any) -> String {
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// JSON text parsed back into objects; nil for nil or text that is not JSON.
+    static func object(_ text: String?) -> Any? {
+        text.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) }
+    }
+
+    /// One SSE event carrying `object` as its data, named when `name` is given.
+    static func sseEvent(_ object: Any, name: String? = nil) -> String {
+        (name.map { "event: \($0)\n" } ?? "") + "data: " + compact(object) + "\n\n"
+    }
+}
