@@ -41,20 +41,14 @@ enum FormatBridge: Sendable, Equatable {
             throw GatewayError.invalidRequest("The body must be a JSON object.", code: "invalid_json")
         }
         do {
+            // Client adapter in, provider adapter out.
+            let hub = try self == .anthropicToOpenAI || self == .anthropicToGemini
+                ? AnthropicMessages.decodeRequest(object) : OpenAIChat.decodeRequest(object)
             let request: [String: Any]
             switch self {
-            // Client adapter in, provider adapter out. Gemini's request writer still reads
-            // OpenAI's shape (it moves onto the hub next).
-            case .passThrough, .openAIToAnthropic:
-                request = try AnthropicMessages.encodeRequest(OpenAIChat.decodeRequest(object), model: upstreamModel)
-            case .anthropicToOpenAI:
-                request = try OpenAIChat.encodeRequest(AnthropicMessages.decodeRequest(object), model: upstreamModel)
-            case .openAIToGemini:
-                request = try GeminiFormat.request(fromChat: object, model: upstreamModel)
-            case .anthropicToGemini:
-                var chat = try OpenAIChat.encodeRequest(AnthropicMessages.decodeRequest(object), model: upstreamModel)
-                chat["top_k"] = object["top_k"]
-                request = try GeminiFormat.request(fromChat: chat, model: upstreamModel)
+            case .passThrough, .openAIToAnthropic: request = try AnthropicMessages.encodeRequest(hub, model: upstreamModel)
+            case .anthropicToOpenAI: request = try OpenAIChat.encodeRequest(hub, model: upstreamModel)
+            case .openAIToGemini, .anthropicToGemini: request = try GeminiFormat.encodeRequest(hub, model: upstreamModel)
             }
             return Array(try JSONSerialization.data(withJSONObject: request))
         } catch let error as TranslationError {

@@ -14,6 +14,7 @@ extension AnthropicMessages {
         hub.stop = body["stop_sequences"] as? [String]
         hub.stream = body["stream"] as? Bool == true
         hub.user = (body["metadata"] as? [String: Any])?["user_id"] as? String
+        hub.topK = body["top_k"] as? Int
         if let system = body["system"] as? String, !system.isEmpty {
             hub.system = [system]
         } else if let blocks = body["system"] as? [[String: Any]] {
@@ -101,7 +102,8 @@ extension AnthropicMessages {
         }
         out["messages"] = messages
         if let tools = hub.tools {
-            out["tools"] = tools.map { tool -> [String: Any] in
+            // Built-in tools of other providers have no Anthropic counterpart; as before, left out.
+            out["tools"] = tools.filter { $0.type == "function" }.map { tool -> [String: Any] in
                 var translated: [String: Any] = ["name": tool.name, "input_schema": JSONText.object(tool.parameters)
                     ?? ["type": "object", "properties": [String: Any]()]]
                 if let description = tool.description { translated["description"] = description }
@@ -134,8 +136,8 @@ extension AnthropicMessages {
                 blocks.append(["type": "tool_use", "id": call.id, "name": call.name,
                                "input": JSONText.object(call.arguments) ?? [String: Any]()])
             case .toolResult(let id, let text): blocks.append(["type": "tool_result", "tool_use_id": id, "content": text])
-            case .unsupported(let type):
-                throw TranslationError(message: "content part '\(type)' cannot be sent to an Anthropic model", param: "messages")
+            case .audio, .unsupported:
+                throw TranslationError(message: "content part '\(part.kind)' cannot be sent to an Anthropic model", param: "messages")
             }
         }
         return blocks

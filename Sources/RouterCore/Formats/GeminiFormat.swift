@@ -24,155 +24,9 @@ public enum GeminiFormat {
     private static let segmentAllowed = CharacterSet(charactersIn:
         "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 
-    /// An OpenAI `chat.completions` request body as a `generateContent` body (the model goes in the path).
+    /// An OpenAI `chat.completions` request body as a `generateContent` body, through the hub.
     public static func request(fromChat chat: [String: Any], model: String) throws(TranslationError) -> [String: Any] {
-        var out: [String: Any] = [:]
-        var config = try generationConfig(chat)
-        var system: [String] = []
-        var contents: [[String: Any]] = []
-        /// Gemini answers a function by name; OpenAI by call id.
-        var callNames: [String: String] = [:]
-        let needsSignature = model.contains("gemini-3")
-        for message in chat["messages"] as? [[String: Any]] ?? [] {
-            let role = message["role"] as? String ?? ""
-            switch role {
-            case "system", "developer":
-                system.append(AnthropicFormat.text(of: message["content"]))
-            case "user":
-                append(&contents, role: "user", parts: try parts(message["content"]))
-            case "assistant":
-                var parts: [[String: Any]] = []
-                let content = AnthropicFormat.text(of: message["content"])
-                if !content.isEmpty { parts.append(["text": content]) }
-                for call in message["tool_calls"] as? [[String: Any]] ?? [] {
-                    let function = call["function"] as? [String: Any] ?? [:]
-                    let name = function["name"] as? String ?? ""
-                    let id = call["id"] as? String ?? ""
-                    callNames[id] = name
-                    let arguments = function["arguments"] as? String ?? "{}"
-                    let args = (try? JSONSerialization.jsonObject(with: Data(arguments.utf8))) as? [String: Any] ?? [:]
-                    var part: [String: Any] = ["functionCall": ["name": name, "args": args]]
-                    if let signature = ToolCallID.signature(in: id) {
-                        part["thoughtSignature"] = signature
-                    } else if needsSignature {
-                        // Gemini 3 refuses a function call without one; this value is Google's documented
-                        // stand-in for calls that came from another model.
-                        part["thoughtSignature"] = "skip_thought_signature_validator"
-                    }
-                    parts.append(part)
-                }
-                append(&contents, role: "model", parts: parts)
-            case "tool":
-                let id = message["tool_call_id"] as? String ?? ""
-                guard let name = callNames[id] else {
-                    throw TranslationError(message: "tool message refers to unknown tool_call_id '\(id)'", param: "messages")
-                }
-                let output = AnthropicFormat.text(of: message["content"])
-                let response = (try? JSONSerialization.jsonObject(with: Data(output.utf8))) as? [String: Any] ?? ["output": output]
-                append(&contents, role: "user", parts: [["functionResponse": ["name": name, "response": response]]])
-            default:
-                throw TranslationError(message: "unsupported message role '\(role)'", param: "messages")
-            }
-        }
-        if !system.isEmpty { out["systemInstruction"] = ["parts": [["text": system.joined(separator: "\n\n")]]] }
-        out["contents"] = contents
-
-        if let tools = chat["tools"] as? [[String: Any]], !tools.isEmpty {
-            var declarations: [[String: Any]] = []
-            for tool in tools {
-                guard tool["type"] as? String ?? "function" == "function", let function = tool["function"] as? [String: Any],
-                      let name = function["name"] as? String
-                else {
-                    throw TranslationError(message: "only function tools can be sent to a Gemini model", param: "tools")
-                }
-                var declaration: [String: Any] = ["name": name]
-                if let description = function["description"] as? String { declaration["description"] = description }
-                if let parameters = function["parameters"] as? [String: Any] { declaration["parametersJsonSchema"] = parameters }
-                declarations.append(declaration)
-            }
-            out["tools"] = [["functionDeclarations": declarations]]
-        }
-        if let choice = chat["tool_choice"] {
-            var calling: [String: Any]
-            switch choice as? String {
-            case "auto": calling = ["mode": "AUTO"]
-            case "none": calling = ["mode": "NONE"]
-            case "required": calling = ["mode": "ANY"]
-            default:
-                guard let name = ((choice as? [String: Any])?["function"] as? [String: Any])?["name"] as? String else {
-                    throw TranslationError(message: "unsupported tool_choice", param: "tool_choice")
-                }
-                calling = ["mode": "ANY", "allowedFunctionNames": [name]]
-            }
-            out["toolConfig"] = ["functionCallingConfig": calling]
-        }
-        if let format = chat["response_format"] as? [String: Any] {
-            switch format["type"] as? String {
-            case "json_object":
-                config["responseMimeType"] = "application/json"
-            case "json_schema":
-                config["responseMimeType"] = "application/json"
-                if let schema = (format["json_schema"] as? [String: Any])?["schema"] { config["responseJsonSchema"] = schema }
-            default:
-                break
-            }
-        }
-        if !config.isEmpty { out["generationConfig"] = config }
-        return out
-    }
-
-    /// Sampling and limits. Anthropic's `top_k` arrives here through the hub as `top_k` too.
-    private static func generationConfig(_ chat: [String: Any]) throws(TranslationError) -> [String: Any] {
-        var config: [String: Any] = [:]
-        if let value = chat["temperature"] as? Double { config["temperature"] = value }
-        if let value = chat["top_p"] as? Double { config["topP"] = value }
-        if let value = chat["top_k"] as? Int { config["topK"] = value }
-        if let value = (chat["max_completion_tokens"] as? Int) ?? (chat["max_tokens"] as? Int) { config["maxOutputTokens"] = value }
-        if let stop = chat["stop"] as? String { config["stopSequences"] = [stop] }
-        if let stop = chat["stop"] as? [String], !stop.isEmpty { config["stopSequences"] = stop }
-        if let n = chat["n"] as? Int, n != 1 {
-            guard (1...8).contains(n) else {
-                throw TranslationError(message: "'n' must be between 1 and 8 for Gemini models", param: "n")
-            }
-            config["candidateCount"] = n
-        }
-        if let value = chat["presence_penalty"] as? Double { config["presencePenalty"] = value }
-        if let value = chat["frequency_penalty"] as? Double { config["frequencyPenalty"] = value }
-        if let value = chat["seed"] as? Int { config["seed"] = value }
-        if chat["logprobs"] as? Bool == true {
-            throw TranslationError(message: "'logprobs' is not supported for Gemini models through this gateway", param: "logprobs")
-        }
-        return config
-    }
-
-    /// OpenAI content (a string or parts) as Gemini parts: text, images and audio inline or by URL.
-    private static func parts(_ content: Any?) throws(TranslationError) -> [[String: Any]] {
-        if let text = content as? String { return [["text": text]] }
-        var parts: [[String: Any]] = []
-        for part in content as? [[String: Any]] ?? [] {
-            switch part["type"] as? String {
-            case "text":
-                parts.append(["text": part["text"] as? String ?? ""])
-            case "image_url":
-                let url = ((part["image_url"] as? [String: Any])?["url"] as? String) ?? ""
-                let source = try AnthropicFormat.imageSource(url)
-                if source["type"] as? String == "base64" {
-                    parts.append(["inlineData": ["mimeType": source["media_type"] ?? "image/png", "data": source["data"] ?? ""]])
-                } else {
-                    var file: [String: Any] = ["fileUri": url]
-                    if let mime = mimeType(ofURL: url) { file["mimeType"] = mime }
-                    parts.append(["fileData": file])
-                }
-            case "input_audio":
-                let audio = part["input_audio"] as? [String: Any] ?? [:]
-                parts.append(["inlineData": ["mimeType": "audio/" + (audio["format"] as? String ?? "wav"),
-                                             "data": audio["data"] as? String ?? ""]])
-            default:
-                throw TranslationError(message: "content part '\(part["type"] as? String ?? "?")' cannot be sent to a Gemini model",
-                                       param: "messages")
-            }
-        }
-        return parts
+        try encodeRequest(OpenAIChat.decodeRequest(chat), model: model)
     }
 
     static func mimeType(ofURL url: String) -> String? {
@@ -191,7 +45,7 @@ public enum GeminiFormat {
 
     /// Gemini takes one turn per role change: consecutive parts of one role (parallel function
     /// responses, a tool result followed by a user note) share one `content`.
-    private static func append(_ contents: inout [[String: Any]], role: String, parts: [[String: Any]]) {
+    static func append(_ contents: inout [[String: Any]], role: String, parts: [[String: Any]]) {
         guard !parts.isEmpty else { return }
         if var last = contents.last, last["role"] as? String == role, var existing = last["parts"] as? [[String: Any]] {
             existing += parts

@@ -18,8 +18,22 @@ public struct HubRequest: Sendable, Equatable, Codable {
     public var candidates: Int?
     public var user: String?
     public var stream = false
+    public var topK: Int?
+    public var presencePenalty: Double?
+    public var frequencyPenalty: Double?
+    public var seed: Int?
+    /// The client asked for token log probabilities.
+    public var logprobs = false
+    public var outputFormat: HubOutputFormat?
 
     public init() {}
+}
+
+/// Structured output the client asked for.
+public enum HubOutputFormat: Sendable, Equatable, Codable {
+    case jsonObject
+    /// A JSON Schema (compact JSON text) the answer must follow.
+    case jsonSchema(schema: String?)
 }
 
 public struct HubMessage: Sendable, Equatable, Codable {
@@ -31,13 +45,10 @@ public struct HubMessage: Sendable, Equatable, Codable {
 
     public var role: Role
     public var parts: [HubPart]
-    /// The client sent plain text rather than parts (some targets keep that distinction).
-    public var plainText = false
 
-    public init(role: Role, parts: [HubPart], plainText: Bool = false) {
+    public init(role: Role, parts: [HubPart]) {
         self.role = role
         self.parts = parts
-        self.plainText = plainText
     }
 }
 
@@ -47,11 +58,29 @@ public enum HubPart: Sendable, Equatable, Codable {
     case image(url: String)
     case toolCall(HubToolCall)
     case toolResult(callID: String, text: String)
+    /// Audio inline, base64 (`format`: wav, mp3).
+    case audio(format: String, data: String)
     /// A part the client's format has and the hub does not model: targets refuse it by name.
     case unsupported(type: String)
 }
 
+extension HubPart {
+    /// The part's name in refusals ("content part 'input_audio' cannot be sent to …").
+    public var kind: String {
+        switch self {
+        case .text: "text"
+        case .image: "image"
+        case .toolCall: "tool_call"
+        case .toolResult: "tool_result"
+        case .audio: "input_audio"
+        case .unsupported(let type): type
+        }
+    }
+}
+
 public struct HubTool: Sendable, Equatable, Codable {
+    /// `function`, or a provider's built-in tool type (which only that provider can run).
+    public var type = "function"
     public var name: String
     public var description: String?
     /// The JSON Schema of the arguments as compact JSON text; nil when the client gave none.

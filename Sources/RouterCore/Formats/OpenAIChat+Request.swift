@@ -12,13 +12,26 @@ extension OpenAIChat {
         if let stop = chat["stop"] as? [String] { hub.stop = stop }
         hub.stream = chat["stream"] as? Bool == true
         hub.user = chat["user"] as? String
+        hub.topK = chat["top_k"] as? Int
+        hub.presencePenalty = chat["presence_penalty"] as? Double
+        hub.frequencyPenalty = chat["frequency_penalty"] as? Double
+        hub.seed = chat["seed"] as? Int
+        hub.logprobs = chat["logprobs"] as? Bool == true
+        if let format = chat["response_format"] as? [String: Any] {
+            switch format["type"] as? String {
+            case "json_object": hub.outputFormat = .jsonObject
+            case "json_schema":
+                hub.outputFormat = .jsonSchema(schema: ((format["json_schema"] as? [String: Any])?["schema"]).map(JSONText.compact))
+            default: break
+            }
+        }
         for message in chat["messages"] as? [[String: Any]] ?? [] {
             let role = message["role"] as? String ?? ""
             switch role {
             case "system", "developer":
                 hub.system.append(AnthropicFormat.text(of: message["content"]))
             case "user":
-                hub.messages.append(HubMessage(role: .user, parts: parts(message["content"]), plainText: message["content"] is String))
+                hub.messages.append(HubMessage(role: .user, parts: parts(message["content"])))
             case "assistant":
                 var parts: [HubPart] = []
                 let content = AnthropicFormat.text(of: message["content"])
@@ -38,10 +51,14 @@ extension OpenAIChat {
             }
         }
         if let tools = chat["tools"] as? [[String: Any]] {
-            hub.tools = tools.compactMap { tool in
-                guard let function = tool["function"] as? [String: Any], let name = function["name"] as? String else { return nil }
-                return HubTool(name: name, description: function["description"] as? String,
-                               parameters: function["parameters"].map(JSONText.compact))
+            hub.tools = tools.map { tool in
+                let function = tool["function"] as? [String: Any] ?? [:]
+                var translated = HubTool(name: function["name"] as? String ?? "", description: function["description"] as? String,
+                                         parameters: function["parameters"].map(JSONText.compact))
+                if function["name"] == nil || tool["type"] as? String ?? "function" != "function" {
+                    translated.type = tool["type"] as? String ?? "?"
+                }
+                return translated
             }
         }
         if let mode = chat["tool_choice"] as? String {
@@ -66,6 +83,9 @@ extension OpenAIChat {
             switch part["type"] as? String {
             case "text": .text(part["text"] as? String ?? "")
             case "image_url": .image(url: ((part["image_url"] as? [String: Any])?["url"] as? String) ?? "")
+            case "input_audio":
+                .audio(format: (part["input_audio"] as? [String: Any])?["format"] as? String ?? "wav",
+                       data: (part["input_audio"] as? [String: Any])?["data"] as? String ?? "")
             case let type: .unsupported(type: type ?? "?")
             }
         }
@@ -89,7 +109,7 @@ extension OpenAIChat {
         for message in hub.messages { messages += try encode(message) }
         out["messages"] = messages
         if let tools = hub.tools {
-            out["tools"] = tools.map { tool -> [String: Any] in
+            out["tools"] = tools.filter { $0.type == "function" }.map { tool -> [String: Any] in
                 var function: [String: Any] = ["name": tool.name, "parameters": JSONText.object(tool.parameters) ?? ["type": "object"]]
                 if let description = tool.description { function["description"] = description }
                 return ["type": "function", "function": function]
@@ -145,7 +165,6 @@ extension OpenAIChat {
     }
 
     private static func refuse(_ part: HubPart) throws(TranslationError) {
-        let type = if case .unsupported(let type) = part { type } else { "\(part)" }
-        throw TranslationError(message: "content block '\(type)' cannot be sent to an OpenAI model", param: "messages")
+        throw TranslationError(message: "content block '\(part.kind)' cannot be sent to an OpenAI model", param: "messages")
     }
 }

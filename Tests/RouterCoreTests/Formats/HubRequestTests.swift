@@ -13,7 +13,7 @@ import Testing
             {"model":"smart","max_completion_tokens":50,"temperature":0.5,"stop":"END","user":"u1","stream":true,
              "messages":[{"role":"developer","content":"Be brief."},
                {"role":"user","content":[{"type":"text","text":"What is this?"},
-                 {"type":"image_url","image_url":{"url":"data:image/png;base64,iVBOR"}},{"type":"input_audio","input_audio":{}}]},
+                 {"type":"image_url","image_url":{"url":"data:image/png;base64,iVBOR"}},{"type":"file","file":{"file_id":"f1"}}]},
                {"role":"assistant","content":null,"tool_calls":[{"id":"call_1","type":"function",
                  "function":{"name":"look","arguments":"{\"x\":1}"}}]},
                {"role":"tool","tool_call_id":"call_1","content":"a cat"}],
@@ -24,7 +24,7 @@ import Testing
         expected.system = ["Be brief."]
         expected.messages = [
             HubMessage(role: .user, parts: [.text("What is this?"), .image(url: "data:image/png;base64,iVBOR"),
-                                            .unsupported(type: "input_audio")]),
+                                            .unsupported(type: "file")]),
             HubMessage(role: .assistant, parts: [.toolCall(HubToolCall(id: "call_1", name: "look", arguments: #"{"x":1}"#))]),
             HubMessage(role: .tool, parts: [.toolResult(callID: "call_1", text: "a cat")]),
         ]
@@ -38,7 +38,7 @@ import Testing
         expected.stream = true
         #expect(hub == expected)
         // A part the target cannot take is refused by name, in the target's words.
-        #expect(throws: TranslationError(message: "content part 'input_audio' cannot be sent to an Anthropic model",
+        #expect(throws: TranslationError(message: "content part 'file' cannot be sent to an Anthropic model",
                                          param: "messages")) {
             try AnthropicMessages.encodeRequest(hub, model: "claude")
         }
