@@ -4,29 +4,23 @@ import NIOCore
 import RouterCore
 
 /// How a call in the client's format reaches a provider of a given type: untouched when the
-/// formats match, else through a translator (requests, whole answers and streams). OpenAI's
-/// Chat Completions is the hub: Anthropic clients reach Gemini through it.
-enum FormatBridge: Sendable, Equatable {
-    case passThrough
-    case openAIToAnthropic
-    case anthropicToOpenAI
-    case openAIToGemini
-    case anthropicToGemini
+/// formats match, else through a `Translation` (client adapter in, provider adapter out).
+struct FormatBridge: Sendable, Equatable {
+    /// nil: the same format in and out, the bytes pass through unparsed.
+    let translation: Translation?
 
-    static func between(_ endpoint: V1Endpoint, _ provider: ProviderType, streaming: Bool) -> FormatBridge? {
+    static let passThrough = FormatBridge(translation: nil)
+
+    var isPassThrough: Bool { translation == nil }
+
+    static func between(_ endpoint: V1Endpoint, _ provider: ProviderType) -> FormatBridge? {
         if provider == endpoint.nativeProvider { return .passThrough }
-        switch (endpoint, provider) {
-        case (.chatCompletions, .anthropic): return .openAIToAnthropic
-        case (.chatCompletions, .gemini): return .openAIToGemini
-        case (.messages, .openai): return .anthropicToOpenAI
-        case (.messages, .gemini): return .anthropicToGemini
-        default: return nil
-        }
+        return Translation.between(client: endpoint.wireFormat, provider: provider.adapter.wireFormat).map(FormatBridge.init)
     }
 
     /// The path under the provider's base URL, or nil for the endpoint's own.
     func upstreamPath(provider: ProviderType, model: String, streaming: Bool) throws(GatewayError) -> String? {
-        guard self != .passThrough else { return nil }
+        guard !isPassThrough else { return nil }
         do {
             return try provider.adapter.chatPath(model: model, streaming: streaming)
         } catch {
@@ -36,21 +30,12 @@ enum FormatBridge: Sendable, Equatable {
 
     /// The request body for the provider; `addingStreamUsage` asks an OpenAI stream for usage.
     func requestBody(_ call: ClientRequest, upstreamModel: String, addingStreamUsage: Bool = false) throws(GatewayError) -> [UInt8] {
-        if self == .passThrough { return call.body(for: upstreamModel, addingStreamUsage: addingStreamUsage) }
+        guard let translation else { return call.body(for: upstreamModel, addingStreamUsage: addingStreamUsage) }
         guard let object = try? JSONSerialization.jsonObject(with: Data(call.body.readableBytesView)) as? [String: Any] else {
             throw GatewayError.invalidRequest("The body must be a JSON object.", code: "invalid_json")
         }
         do {
-            // Client adapter in, provider adapter out.
-            let hub = try self == .anthropicToOpenAI || self == .anthropicToGemini
-                ? AnthropicMessages.decodeRequest(object) : OpenAIChat.decodeRequest(object)
-            let request: [String: Any]
-            switch self {
-            case .passThrough, .openAIToAnthropic: request = try AnthropicMessages.encodeRequest(hub, model: upstreamModel)
-            case .anthropicToOpenAI: request = try OpenAIChat.encodeRequest(hub, model: upstreamModel)
-            case .openAIToGemini, .anthropicToGemini: request = try GeminiFormat.encodeRequest(hub, model: upstreamModel)
-            }
-            return Array(try JSONSerialization.data(withJSONObject: request))
+            return Array(try JSONSerialization.data(withJSONObject: translation.request(object, model: upstreamModel)))
         } catch let error as TranslationError {
             throw GatewayError.invalidRequest(error.message, code: "unsupported_for_model", param: error.param)
         } catch {
@@ -60,45 +45,19 @@ enum FormatBridge: Sendable, Equatable {
 
     /// A translator for a streamed answer, or nil when the bytes pass through.
     func streamRewriter(requestedModel: String, includeUsage: Bool, maxEventBytes: Int) -> StreamRewriter? {
-        let created = Int(Date().timeIntervalSince1970)
-        let translator: any StreamTranslator
-        switch self {
-        case .passThrough: return nil
-        case .openAIToAnthropic:
-            translator = AnthropicStreamToOpenAI(requestedModel: requestedModel, includeUsage: includeUsage, created: created)
-        case .anthropicToOpenAI:
-            translator = OpenAIStreamToAnthropic(requestedModel: requestedModel)
-        case .openAIToGemini:
-            translator = GeminiStreamToOpenAI(requestedModel: requestedModel, includeUsage: includeUsage, created: created)
-        case .anthropicToGemini:
-            translator = GeminiStreamToAnthropic(requestedModel: requestedModel)
-        }
-        return StreamRewriter(translator, maxEventBytes: maxEventBytes)
+        translation?.stream(requestedModel: requestedModel, includeUsage: includeUsage, created: Int(Date().timeIntervalSince1970))
+            .map { StreamRewriter($0, maxEventBytes: maxEventBytes) }
     }
 
     /// A whole answer from the provider in the client's format: a success translated, an
     /// error's message carried into the client's envelope with the provider's status.
     func answerBody(_ body: [UInt8], status: Int, requestedModel: String) -> [UInt8] {
-        guard self != .passThrough,
-              let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any]
-        else { return body }
-        let translated: [String: Any]
-        let created = Int(Date().timeIntervalSince1970)
-        if (200..<300).contains(status) {
-            // Provider adapter in, client adapter out: the hub answer between them.
-            let answer: HubAnswer = switch self {
-            case .passThrough, .openAIToAnthropic: AnthropicMessages.decodeAnswer(object)
-            case .anthropicToOpenAI: OpenAIChat.decodeAnswer(object)
-            case .openAIToGemini, .anthropicToGemini: GeminiFormat.decodeAnswer(object)
-            }
-            let clientAnthropic = self == .anthropicToOpenAI || self == .anthropicToGemini
-            translated = clientAnthropic
-                ? AnthropicMessages.encodeAnswer(answer, requestedModel: requestedModel, created: created)
-                : OpenAIChat.encodeAnswer(answer, requestedModel: requestedModel, created: created)
-        } else {
-            translated = Self.errorBody(object, status: status, client: self == .anthropicToOpenAI || self == .anthropicToGemini
-                ? .anthropic : .openai)
+        guard let translation, let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any] else {
+            return body
         }
+        let translated = (200..<300).contains(status)
+            ? translation.answer(object, requestedModel: requestedModel, created: Int(Date().timeIntervalSince1970))
+            : Self.errorBody(object, status: status, client: translation.client.family)
         return (try? JSONSerialization.data(withJSONObject: translated)).map { Array($0) } ?? body
     }
 

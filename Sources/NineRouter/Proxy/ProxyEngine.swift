@@ -124,7 +124,7 @@ struct ProxyEngine: Sendable {
                               param: "model")
         }
         let speaking = resolution.candidates.filter {
-            FormatBridge.between(endpoint, $0.provider.type, streaming: streaming) != nil
+            FormatBridge.between(endpoint, $0.provider.type) != nil
         }
         guard !speaking.isEmpty else {
             let others = Set(resolution.candidates.map(\.provider.type.rawValue)).sorted().joined(separator: ", ")

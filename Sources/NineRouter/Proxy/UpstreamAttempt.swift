@@ -54,9 +54,9 @@ struct UpstreamAttempt {
         let token = InflightToken(state: state, key: candidate.key)
         let provider = candidate.provider
         let began = trace.elapsedMs
-        let bridge = FormatBridge.between(endpoint, provider.type, streaming: call.stream) ?? .passThrough
+        let bridge = FormatBridge.between(endpoint, provider.type) ?? .passThrough
         // Usage for the record: an OpenAI stream is asked for its usage chunk even when the app was not.
-        let addUsage = bridge == .passThrough && provider.type == .openai && call.stream && !call.includeUsage
+        let addUsage = bridge.isPassThrough && provider.type == .openai && call.stream && !call.includeUsage
             && (endpoint == .chatCompletions || endpoint == .completions)
         let body: [UInt8]
         let path: String

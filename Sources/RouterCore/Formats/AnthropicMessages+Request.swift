@@ -131,7 +131,7 @@ extension AnthropicMessages {
             case .text(let text) where message.role == .assistant:
                 if !text.isEmpty { blocks.append(["type": "text", "text": text]) }
             case .text(let text): blocks.append(["type": "text", "text": text])
-            case .image(let url): blocks.append(["type": "image", "source": try AnthropicFormat.imageSource(url)])
+            case .image(let url): blocks.append(["type": "image", "source": try imageSource(url)])
             case .toolCall(let call):
                 blocks.append(["type": "tool_use", "id": call.id, "name": call.name,
                                "input": JSONText.object(call.arguments) ?? [String: Any]()])
@@ -168,5 +168,20 @@ extension AnthropicMessages {
     static func toolResultText(_ content: Any?) -> String {
         if let text = content as? String { return text }
         return (content as? [[String: Any]] ?? []).compactMap { $0["text"] as? String }.joined(separator: "\n")
+    }
+
+    /// `data:image/png;base64,...` becomes a base64 source; an http(s) URL a URL source.
+    static func imageSource(_ url: String) throws(TranslationError) -> [String: Any] {
+        if url.hasPrefix("data:"), let comma = url.firstIndex(of: ",") {
+            let meta = url[url.index(url.startIndex, offsetBy: 5)..<comma]
+            guard meta.hasSuffix(";base64") else {
+                throw TranslationError(message: "image data URLs must be base64", param: "messages")
+            }
+            return ["type": "base64", "media_type": String(meta.dropLast(7)), "data": String(url[url.index(after: comma)...])]
+        }
+        guard url.hasPrefix("http://") || url.hasPrefix("https://") else {
+            throw TranslationError(message: "image_url must be an http(s) or data: URL", param: "messages")
+        }
+        return ["type": "url", "url": url]
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
 
 /// Anthropic Messages as a wire format: the adapter between its bodies and the hub.
-public enum AnthropicMessages: AnswerDecoding, AnswerEncoding {
+public enum AnthropicMessages: RequestDecoding, RequestEncoding, AnswerDecoding, AnswerEncoding {
     public static func decodeAnswer(_ object: [String: Any]) -> HubAnswer {
         var choice = HubChoice(index: 0, finish: finish(object["stop_reason"] as? String))
         for block in object["content"] as? [[String: Any]] ?? [] {
@@ -44,7 +44,7 @@ public enum AnthropicMessages: AnswerDecoding, AnswerEncoding {
                         output: usage["output_tokens"] as? Int ?? 0, cacheRead: read, cacheWrite: written)
     }
 
-    static func finish(_ stopReason: String?) -> HubFinish {
+    public static func finish(_ stopReason: String?) -> HubFinish {
         switch stopReason {
         case "max_tokens": .length
         case "tool_use": .toolCalls

@@ -30,24 +30,14 @@ extension GeminiFormat: AnswerDecoding {
         return choice
     }
 
-    /// A `generateContent` answer as an OpenAI `chat.completion`, reporting the model the client asked for.
-    public static func chatCompletion(fromGemini response: [String: Any], requestedModel: String, created: Int) -> [String: Any] {
-        OpenAIChat.encodeAnswer(decodeAnswer(response), requestedModel: requestedModel, created: created)
-    }
-
     /// Gemini's finish reasons in the hub's terms. Gemini says STOP after a function call;
     /// clients look for a tool-call finish.
-    static func finish(_ reason: String?, calledTools: Bool) -> HubFinish {
+    public static func finish(_ reason: String?, calledTools: Bool) -> HubFinish {
         switch reason {
         case "MAX_TOKENS": .length
         case "SAFETY", "RECITATION", "BLOCKLIST", "PROHIBITED_CONTENT", "SPII", "IMAGE_SAFETY", "LANGUAGE": .contentFilter
         default: calledTools ? .toolCalls : .stop
         }
-    }
-
-    /// Gemini's finish reasons in OpenAI's terms.
-    public static func finishReason(_ reason: String?, calledTools: Bool) -> String {
-        OpenAIChat.finishReason(finish(reason, calledTools: calledTools))
     }
 
     /// `usageMetadata` in the hub: thinking tokens count as output (as OpenAI counts reasoning

@@ -1,6 +1,6 @@
 import Foundation
 
-extension GeminiFormat {
+extension GeminiFormat: RequestEncoding {
     /// A hub request as a `generateContent` body (the model goes in the path; Gemini 3 models
     /// need a thought signature on every function call sent back).
     public static func encodeRequest(_ hub: HubRequest, model: String) throws(TranslationError) -> [String: Any] {
@@ -107,7 +107,7 @@ extension GeminiFormat {
         case .text(let text):
             return ["text": text]
         case .image(let url):
-            let source = try AnthropicFormat.imageSource(url)
+            let source = try AnthropicMessages.imageSource(url)
             if source["type"] as? String == "base64" {
                 return ["inlineData": ["mimeType": source["media_type"] ?? "image/png", "data": source["data"] ?? ""]]
             }

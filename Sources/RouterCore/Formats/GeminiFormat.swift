@@ -1,9 +1,8 @@
 import Foundation
 
-/// Google's Generative Language API (`generateContent`) as a target for OpenAI Chat
-/// Completions clients: the request body, the path for a model, and the (non-streamed)
-/// answer read back. Anthropic clients reach Gemini through the same functions, by way of
-/// `OpenAIFormat` (one hub format, as LiteLLM and 9Router do). Pure functions over JSON objects.
+/// Google's Generative Language API (`generateContent`) as a wire format: the path for a
+/// model, and (in its extensions) the request written from the hub, the answer and the stream
+/// read into it. Pure functions over JSON objects.
 public enum GeminiFormat {
     /// The path under the connection's base URL: `models/{model}` unless the name already
     /// says `models/` or `tunedModels/`; streams ask for SSE framing. Each segment of the name
@@ -23,11 +22,6 @@ public enum GeminiFormat {
     /// RFC 3986 unreserved characters: everything else in a model name is percent-encoded.
     private static let segmentAllowed = CharacterSet(charactersIn:
         "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
-
-    /// An OpenAI `chat.completions` request body as a `generateContent` body, through the hub.
-    public static func request(fromChat chat: [String: Any], model: String) throws(TranslationError) -> [String: Any] {
-        try encodeRequest(OpenAIChat.decodeRequest(chat), model: model)
-    }
 
     static func mimeType(ofURL url: String) -> String? {
         let path = url.split(separator: "?").first.map(String.init) ?? url

@@ -39,11 +39,11 @@ public protocol StreamEncoding: Sendable {
 }
 
 /// A translated stream: provider decoder in, client encoder out.
-public struct HubStreamTranslator<Decoder: StreamDecoding, Encoder: StreamEncoding>: StreamTranslator {
-    private var decoder: Decoder
-    private var encoder: Encoder
+public struct HubStreamTranslator: StreamTranslator {
+    private var decoder: any StreamDecoding
+    private var encoder: any StreamEncoding
 
-    public init(_ decoder: Decoder, _ encoder: Encoder) {
+    public init(_ decoder: any StreamDecoding, _ encoder: any StreamEncoding) {
         self.decoder = decoder
         self.encoder = encoder
     }

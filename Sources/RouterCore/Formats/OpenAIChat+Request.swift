@@ -29,12 +29,12 @@ extension OpenAIChat {
             let role = message["role"] as? String ?? ""
             switch role {
             case "system", "developer":
-                hub.system.append(AnthropicFormat.text(of: message["content"]))
+                hub.system.append(text(of: message["content"]))
             case "user":
                 hub.messages.append(HubMessage(role: .user, parts: parts(message["content"])))
             case "assistant":
                 var parts: [HubPart] = []
-                let content = AnthropicFormat.text(of: message["content"])
+                let content = text(of: message["content"])
                 if !content.isEmpty { parts.append(.text(content)) }
                 for call in message["tool_calls"] as? [[String: Any]] ?? [] {
                     let function = call["function"] as? [String: Any] ?? [:]
@@ -44,7 +44,7 @@ extension OpenAIChat {
                 hub.messages.append(HubMessage(role: .assistant, parts: parts))
             case "tool":
                 hub.messages.append(HubMessage(role: .tool, parts: [
-                    .toolResult(callID: message["tool_call_id"] as? String ?? "", text: AnthropicFormat.text(of: message["content"])),
+                    .toolResult(callID: message["tool_call_id"] as? String ?? "", text: text(of: message["content"])),
                 ]))
             default:
                 throw TranslationError(message: "unsupported message role '\(role)'", param: "messages")
@@ -166,5 +166,12 @@ extension OpenAIChat {
 
     private static func refuse(_ part: HubPart) throws(TranslationError) {
         throw TranslationError(message: "content block '\(part.kind)' cannot be sent to an OpenAI model", param: "messages")
+    }
+
+    /// The text of OpenAI message content: a string, or its text parts joined.
+    static func text(of content: Any?) -> String {
+        if let text = content as? String { return text }
+        let parts = content as? [[String: Any]] ?? []
+        return parts.compactMap { $0["type"] as? String == "text" ? $0["text"] as? String : nil }.joined(separator: "\n")
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
 
 /// OpenAI Chat Completions as a wire format: the adapter between its bodies and the hub.
-public enum OpenAIChat: AnswerDecoding, AnswerEncoding {
+public enum OpenAIChat: RequestDecoding, RequestEncoding, AnswerDecoding, AnswerEncoding {
     public static func decodeAnswer(_ object: [String: Any]) -> HubAnswer {
         let choices = (object["choices"] as? [[String: Any]] ?? []).enumerated().map { position, choice in
             let message = choice["message"] as? [String: Any] ?? [:]
@@ -47,7 +47,7 @@ public enum OpenAIChat: AnswerDecoding, AnswerEncoding {
         return out
     }
 
-    static func finish(_ reason: String?) -> HubFinish {
+    public static func finish(_ reason: String?) -> HubFinish {
         switch reason {
         case "length": .length
         case "tool_calls", "function_call": .toolCalls

@@ -30,7 +30,7 @@ import Testing
             "parameters":{"type":"object","properties":{"city":{"type":"string"}},"required":["city"]}}}],
          "tool_choice":"required"}
         """#)
-        let request = try AnthropicFormat.request(fromChat: chat, model: "claude-sonnet-4-5")
+        let request = try chatToAnthropic.request(chat, model: "claude-sonnet-4-5")
         let expected = json(#"""
         {"model":"claude-sonnet-4-5","max_tokens":300,"temperature":0.2,"stop_sequences":["END"],
          "system":"You are terse.\n\nUse metric units.",
@@ -48,25 +48,25 @@ import Testing
     }
 
     @Test func defaultsAndRefusals() throws {
-        let minimal = try AnthropicFormat.request(fromChat: json(#"{"messages":[{"role":"user","content":"hi"}]}"#), model: "m")
-        #expect(minimal["max_tokens"] as? Int == AnthropicFormat.defaultMaxTokens)
-        let named = try AnthropicFormat.request(fromChat: json(#"""
+        let minimal = try chatToAnthropic.request(json(#"{"messages":[{"role":"user","content":"hi"}]}"#), model: "m")
+        #expect(minimal["max_tokens"] as? Int == AnthropicMessages.defaultMaxTokens)
+        let named = try chatToAnthropic.request(json(#"""
             {"messages":[],"tool_choice":{"type":"function","function":{"name":"f"}}}
             """#), model: "m")
         #expect(canonical(named["tool_choice"] ?? "") == #"{"name":"f","type":"tool"}"#)
-        let url = try AnthropicFormat.request(fromChat: json(#"""
+        let url = try chatToAnthropic.request(json(#"""
             {"messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"https://x.test/cat.png"}}]}]}
             """#), model: "m")
         #expect(canonical(url["messages"] ?? "").contains(#""source":{"type":"url","url":"https:\/\/x.test\/cat.png"}"#))
         #expect(throws: TranslationError.self) {
-            try AnthropicFormat.request(fromChat: json(#"{"n":2,"messages":[]}"#), model: "m")
+            try chatToAnthropic.request(json(#"{"n":2,"messages":[]}"#), model: "m")
         }
         #expect(throws: TranslationError(message: "'temperature' must be at most 1 for Anthropic models",
                                                          param: "temperature")) {
-            try AnthropicFormat.request(fromChat: json(#"{"temperature":1.5,"messages":[]}"#), model: "m")
+            try chatToAnthropic.request(json(#"{"temperature":1.5,"messages":[]}"#), model: "m")
         }
         #expect(throws: TranslationError.self) {
-            try AnthropicFormat.request(fromChat: json(#"{"messages":[{"role":"user","content":[{"type":"input_audio"}]}]}"#), model: "m")
+            try chatToAnthropic.request(json(#"{"messages":[{"role":"user","content":[{"type":"input_audio"}]}]}"#), model: "m")
         }
     }
 
@@ -78,7 +78,7 @@ import Testing
          "stop_reason":"tool_use","stop_sequence":null,
          "usage":{"input_tokens":20,"output_tokens":11,"cache_read_input_tokens":5}}
         """#)
-        let completion = AnthropicFormat.chatCompletion(fromMessage: message, requestedModel: "smart", created: 1)
+        let completion = chatToAnthropic.answer(message, requestedModel: "smart", created: 1)
         let expected = json(#"""
         {"id":"chatcmpl-msg_01","object":"chat.completion","created":1,"model":"smart",
          "choices":[{"index":0,"logprobs":null,"finish_reason":"tool_calls",
@@ -92,6 +92,6 @@ import Testing
     @Test(arguments: [("end_turn", "stop"), ("stop_sequence", "stop"), ("max_tokens", "length"), ("tool_use", "tool_calls"),
                       ("refusal", "content_filter")])
     func finishReasons(stop: String, finish: String) {
-        #expect(AnthropicFormat.finishReason(stop) == finish)
+        #expect(OpenAIChat.finishReason(AnthropicMessages.finish(stop)) == finish)
     }
 }

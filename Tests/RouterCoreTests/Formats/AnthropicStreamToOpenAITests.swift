@@ -51,7 +51,7 @@ import Testing
 
     func run(includeUsage: Bool) -> String {
         var parser = SSEParser()
-        var translator = AnthropicStreamToOpenAI(requestedModel: "smart", includeUsage: includeUsage, created: 7)
+        var translator = HubStreamTranslator(AnthropicMessages.StreamDecoder(), OpenAIChat.StreamEncoder(requestedModel: "smart", includeUsage: includeUsage, created: 7))
         var out = ""
         for event in parser.feed(Array(Self.fixture.utf8)) { out += translator.translate(event) }
         out += translator.finish()
@@ -85,7 +85,7 @@ import Testing
 
     @Test func streamCutShortEndsWithAnErrorNotDone() {
         var parser = SSEParser()
-        var translator = AnthropicStreamToOpenAI(requestedModel: "m", includeUsage: false, created: 1)
+        var translator = HubStreamTranslator(AnthropicMessages.StreamDecoder(), OpenAIChat.StreamEncoder(requestedModel: "m", includeUsage: false, created: 1))
         let half = String(Self.fixture.prefix(700))
         var out = ""
         for event in parser.feed(Array(half.utf8)) { out += translator.translate(event) }
@@ -95,7 +95,7 @@ import Testing
     }
 
     @Test func upstreamErrorEventBecomesAnOpenAIErrorEvent() {
-        var translator = AnthropicStreamToOpenAI(requestedModel: "m", includeUsage: false, created: 1)
+        var translator = HubStreamTranslator(AnthropicMessages.StreamDecoder(), OpenAIChat.StreamEncoder(requestedModel: "m", includeUsage: false, created: 1))
         let out = translator.translate(.init(name: "error", data: #"{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}"#))
         #expect(out.contains("\"message\":\"Overloaded\""))
         #expect(out.contains("\"type\":\"overloaded_error\""))
@@ -148,7 +148,7 @@ import Testing
 
         """
         var parser = SSEParser()
-        var translator = AnthropicStreamToOpenAI(requestedModel: "m", includeUsage: true, created: 1)
+        var translator = HubStreamTranslator(AnthropicMessages.StreamDecoder(), OpenAIChat.StreamEncoder(requestedModel: "m", includeUsage: true, created: 1))
         var out = parser.feed(Array(fixture.utf8)).map { translator.translate($0) }.joined()
         out += translator.finish()
         let all = chunks(out)

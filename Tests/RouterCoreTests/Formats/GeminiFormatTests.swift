@@ -36,7 +36,7 @@ import Testing
          "tool_choice":{"type":"function","function":{"name":"get_weather"}},
          "user":"u-1","stream_options":{"include_usage":true}}
         """#)
-        let request = try GeminiFormat.request(fromChat: chat, model: "gemini-2.5-flash")
+        let request = try chatToGemini.request(chat, model: "gemini-2.5-flash")
         let expected = json(#"""
         {"systemInstruction":{"parts":[{"text":"You are terse.\n\nUse metric units."}]},
          "contents":[
@@ -62,11 +62,11 @@ import Testing
 
     @Test func toolChoiceModesCandidatesAndRefusals() throws {
         for (choice, mode) in [("auto", "AUTO"), ("none", "NONE"), ("required", "ANY")] {
-            let request = try GeminiFormat.request(fromChat: ["messages": [["role": "user", "content": "x"]], "tool_choice": choice],
+            let request = try chatToGemini.request(["messages": [["role": "user", "content": "x"]], "tool_choice": choice],
                                                    model: "m")
             #expect(canonical(request["toolConfig"] ?? "") == #"{"functionCallingConfig":{"mode":"\#(mode)"}}"#)
         }
-        let two = try GeminiFormat.request(fromChat: json(#"{"n":2,"stop":"x","messages":[{"role":"user","content":"hi"}]}"#),
+        let two = try chatToGemini.request(json(#"{"n":2,"stop":"x","messages":[{"role":"user","content":"hi"}]}"#),
                                            model: "m")
         #expect(canonical(two["generationConfig"] ?? "") == #"{"candidateCount":2,"stopSequences":["x"]}"#)
         let refusals: [(String, String)] = [
@@ -78,9 +78,9 @@ import Testing
             (#"{"messages":[],"tools":[{"type":"web_search"}]}"#, "tools"),
         ]
         for (body, param) in refusals {
-            #expect(throws: TranslationError.self) { try GeminiFormat.request(fromChat: json(body), model: "m") }
+            #expect(throws: TranslationError.self) { try chatToGemini.request(json(body), model: "m") }
             do {
-                _ = try GeminiFormat.request(fromChat: json(body), model: "m")
+                _ = try chatToGemini.request(json(body), model: "m")
             } catch {
                 #expect(error.param == param)
             }
@@ -101,10 +101,10 @@ import Testing
             ["role": "assistant", "tool_calls": [["id": id, "type": "function", "function": ["name": "f", "arguments": "{}"]],
                                                  ["id": "call_foreign", "type": "function", "function": ["name": "g", "arguments": "{}"]]]],
         ]]
-        let gemini3 = try GeminiFormat.request(fromChat: chat, model: "gemini-3-pro-preview")
+        let gemini3 = try chatToGemini.request(chat, model: "gemini-3-pro-preview")
         let parts = ((gemini3["contents"] as? [[String: Any]])?.last?["parts"] as? [[String: Any]]) ?? []
         #expect(parts.map { $0["thoughtSignature"] as? String } == [signature, "skip_thought_signature_validator"])
-        let older = try GeminiFormat.request(fromChat: chat, model: "gemini-2.5-pro")
+        let older = try chatToGemini.request(chat, model: "gemini-2.5-pro")
         let olderParts = ((older["contents"] as? [[String: Any]])?.last?["parts"] as? [[String: Any]]) ?? []
         #expect(olderParts.map { $0["thoughtSignature"] as? String } == [signature, nil])
     }
@@ -134,7 +134,7 @@ import Testing
                           "totalTokenCount":35},
          "modelVersion":"gemini-2.5-flash","responseId":"resp-1"}
         """#)
-        let completion = GeminiFormat.chatCompletion(fromGemini: response, requestedModel: "smart", created: 7)
+        let completion = chatToGemini.answer(response, requestedModel: "smart", created: 7)
         let choice = (completion["choices"] as? [[String: Any]])?.first ?? [:]
         let message = choice["message"] as? [String: Any] ?? [:]
         #expect(message["content"] as? String == "Let me check.")
@@ -152,20 +152,20 @@ import Testing
     }
 
     @Test func finishReasonsCandidatesAndBlockedPrompts() {
-        #expect(GeminiFormat.finishReason("STOP", calledTools: false) == "stop")
-        #expect(GeminiFormat.finishReason("MAX_TOKENS", calledTools: false) == "length")
+        #expect(OpenAIChat.finishReason(GeminiFormat.finish("STOP", calledTools: false)) == "stop")
+        #expect(OpenAIChat.finishReason(GeminiFormat.finish("MAX_TOKENS", calledTools: false)) == "length")
         for reason in ["SAFETY", "RECITATION", "BLOCKLIST", "PROHIBITED_CONTENT", "SPII", "IMAGE_SAFETY", "LANGUAGE"] {
-            #expect(GeminiFormat.finishReason(reason, calledTools: false) == "content_filter")
+            #expect(OpenAIChat.finishReason(GeminiFormat.finish(reason, calledTools: false)) == "content_filter")
         }
-        #expect(GeminiFormat.finishReason("OTHER", calledTools: false) == "stop")
-        let two = GeminiFormat.chatCompletion(fromGemini: json(#"""
+        #expect(OpenAIChat.finishReason(GeminiFormat.finish("OTHER", calledTools: false)) == "stop")
+        let two = chatToGemini.answer(json(#"""
             {"candidates":[{"content":{"parts":[{"text":"a"}],"role":"model"},"finishReason":"STOP"},
                            {"content":{"parts":[{"text":"b"}],"role":"model"},"finishReason":"MAX_TOKENS","index":1}]}
             """#), requestedModel: "m", created: 1)
         let choices = two["choices"] as? [[String: Any]] ?? []
         #expect(choices.map { $0["index"] as? Int } == [0, 1])
         #expect(choices.map { $0["finish_reason"] as? String } == ["stop", "length"])
-        let blocked = GeminiFormat.chatCompletion(fromGemini: json(#"""
+        let blocked = chatToGemini.answer(json(#"""
             {"promptFeedback":{"blockReason":"SAFETY"},"usageMetadata":{"promptTokenCount":5,"totalTokenCount":5}}
             """#), requestedModel: "m", created: 1)
         #expect((blocked["choices"] as? [[String: Any]])?.first?["finish_reason"] as? String == "content_filter")

@@ -21,7 +21,7 @@ import Testing
 
     func toOpenAI(_ text: String, includeUsage: Bool = true, splitEvery: Int = 7) -> String {
         var parser = SSEParser()
-        var translator = GeminiStreamToOpenAI(requestedModel: "smart", includeUsage: includeUsage, created: 7)
+        var translator = HubStreamTranslator(GeminiFormat.StreamDecoder(), OpenAIChat.StreamEncoder(requestedModel: "smart", includeUsage: includeUsage, created: 7))
         var out = ""
         let bytes = Array(text.utf8)
         // Fed in small pieces: events split across network reads must come out whole.
@@ -94,7 +94,7 @@ import Testing
     @Test func intoAnthropicEventsThroughTheHub() {
         func run(_ text: String) -> String {
             var parser = SSEParser()
-            var chain = GeminiStreamToAnthropic(requestedModel: "smart")
+            var chain = HubStreamTranslator(GeminiFormat.StreamDecoder(), AnthropicMessages.StreamEncoder(requestedModel: "smart"))
             return parser.feed(Array(text.utf8)).map { chain.translate($0) }.joined() + chain.finish()
         }
         let out = run(Self.fixture)

@@ -64,8 +64,8 @@ import Testing
     @Test func finishReasonsMapBothWays() {
         for (openAI, anthropic) in [("stop", "end_turn"), ("length", "max_tokens"), ("tool_calls", "tool_use"),
                                     ("content_filter", "refusal")] {
-            #expect(OpenAIFormat.stopReason(openAI) == anthropic)
-            #expect(AnthropicFormat.finishReason(anthropic) == openAI)
+            #expect(AnthropicMessages.stopReason(OpenAIChat.finish(openAI)) == anthropic)
+            #expect(OpenAIChat.finishReason(AnthropicMessages.finish(anthropic)) == openAI)
         }
         #expect(GeminiFormat.decodeAnswer([:]).choices == [HubChoice(index: 0, finish: .contentFilter)])
     }

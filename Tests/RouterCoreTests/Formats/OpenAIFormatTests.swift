@@ -14,7 +14,7 @@ import Testing
     }
 
     @Test func messagesRequestWithToolsResultsAndImages() throws {
-        let request = try OpenAIFormat.request(fromMessages: json(#"""
+        let request = try messagesToChat.request(json(#"""
         {"model":"fast","max_tokens":256,"system":[{"type":"text","text":"Be terse."}],"stop_sequences":["END"],"stream":true,
          "messages":[
           {"role":"user","content":[{"type":"text","text":"What is this?"},
@@ -42,12 +42,12 @@ import Testing
     }
 
     @Test func chatCompletionBecomesAMessage() {
-        let message = OpenAIFormat.message(fromChatCompletion: json(#"""
+        let message = messagesToChat.answer(json(#"""
         {"id":"chatcmpl-9","object":"chat.completion","created":1,"model":"gpt-4o",
          "choices":[{"index":0,"finish_reason":"tool_calls","message":{"role":"assistant","content":null,
            "tool_calls":[{"id":"call_1","type":"function","function":{"name":"lookup","arguments":"{\"q\":\"cat\"}"}}]}}],
          "usage":{"prompt_tokens":30,"completion_tokens":7,"total_tokens":37,"prompt_tokens_details":{"cached_tokens":10}}}
-        """#), requestedModel: "fast")
+        """#), requestedModel: "fast", created: 0)
         let expected = json(#"""
         {"id":"msg_chatcmpl-9","type":"message","role":"assistant","model":"fast","stop_reason":"tool_use","stop_sequence":null,
          "content":[{"type":"tool_use","id":"call_1","name":"lookup","input":{"q":"cat"}}],
@@ -66,7 +66,7 @@ import Testing
             #"{"id":"c1","object":"chat.completion.chunk","choices":[{"index":0,"delta":{},"finish_reason":"tool_calls"}]}"#,
             #"{"id":"c1","object":"chat.completion.chunk","choices":[],"usage":{"prompt_tokens":9,"completion_tokens":4,"total_tokens":13}}"#,
         ]
-        var machine = OpenAIStreamToAnthropic(requestedModel: "fast")
+        var machine = HubStreamTranslator(OpenAIChat.StreamDecoder(), AnthropicMessages.StreamEncoder(requestedModel: "fast"))
         var out = ""
         for chunk in chunks { out += machine.translate(.init(name: nil, data: chunk)) }
         out += machine.translate(.init(name: nil, data: "[DONE]"))
@@ -96,7 +96,7 @@ import Testing
             #"{"id":"c2","choices":[{"index":0,"delta":{"tool_calls":[{"index":1,"id":"call_b","type":"function","function":{"name":"time","arguments":"{}"}}]},"finish_reason":null}]}"#,
             #"{"id":"c2","choices":[{"index":0,"delta":{},"finish_reason":"tool_calls"}]}"#,
         ]
-        var machine = OpenAIStreamToAnthropic(requestedModel: "m")
+        var machine = HubStreamTranslator(OpenAIChat.StreamDecoder(), AnthropicMessages.StreamEncoder(requestedModel: "m"))
         var out = chunks.map { machine.translate(.init(name: nil, data: $0)) }.joined()
         out += machine.translate(.init(name: nil, data: "[DONE]"))
         var parser = SSEParser()
@@ -108,7 +108,7 @@ import Testing
         let starts = events.map { json($0.data) }.compactMap { $0["content_block"] as? [String: Any] }
         #expect(starts.compactMap { $0["id"] as? String } == ["call_a", "call_b"])
 
-        var failing = OpenAIStreamToAnthropic(requestedModel: "m")
+        var failing = HubStreamTranslator(OpenAIChat.StreamDecoder(), AnthropicMessages.StreamEncoder(requestedModel: "m"))
         var cut = failing.translate(.init(name: nil, data: #"{"id":"c3","choices":[{"index":0,"delta":{"content":"Hi"}}]}"#))
         cut += failing.translate(.init(name: nil, data: #"{"error":{"message":"The server had an error","type":"server_error"}}"#))
         cut += failing.finish()
@@ -119,7 +119,7 @@ import Testing
     }
 
     @Test func cutStreamClosesTheBlockThenErrors() {
-        var machine = OpenAIStreamToAnthropic(requestedModel: "m")
+        var machine = HubStreamTranslator(OpenAIChat.StreamDecoder(), AnthropicMessages.StreamEncoder(requestedModel: "m"))
         var out = machine.translate(.init(name: nil, data: #"{"id":"c","choices":[{"index":0,"delta":{"content":"Hi"}}]}"#))
         out += machine.finish()
         var parser = SSEParser()
@@ -129,6 +129,6 @@ import Testing
 
     @Test(arguments: [("stop", "end_turn"), ("length", "max_tokens"), ("tool_calls", "tool_use"), ("content_filter", "refusal")])
     func stopReasons(finish: String, stop: String) {
-        #expect(OpenAIFormat.stopReason(finish) == stop)
+        #expect(AnthropicMessages.stopReason(OpenAIChat.finish(finish)) == stop)
     }
 }

@@ -1,0 +1,107 @@
+import Foundation
+
+/// Reads a client's request of one wire format into the hub.
+public protocol RequestDecoding {
+    static func decodeRequest(_ body: [String: Any]) throws(TranslationError) -> HubRequest
+}
+
+/// Writes a hub request as one provider format's request body.
+public protocol RequestEncoding {
+    static func encodeRequest(_ hub: HubRequest, model: String) throws(TranslationError) -> [String: Any]
+}
+
+/// The adapters of each wire format, by what they can read and write. A format a client
+/// speaks needs a request decoder, an answer encoder and a stream encoder; a format a
+/// provider speaks the other three. A new format registers here and nowhere else.
+public enum WireAdapters {
+    static func requestDecoder(_ format: WireFormat) -> (any RequestDecoding.Type)? {
+        switch format {
+        case .openAIChat: OpenAIChat.self
+        case .anthropicMessages: AnthropicMessages.self
+        default: nil
+        }
+    }
+
+    static func requestEncoder(_ format: WireFormat) -> (any RequestEncoding.Type)? {
+        switch format {
+        case .openAIChat: OpenAIChat.self
+        case .anthropicMessages: AnthropicMessages.self
+        case .geminiGenerateContent: GeminiFormat.self
+        default: nil
+        }
+    }
+
+    static func answerDecoder(_ format: WireFormat) -> (any AnswerDecoding.Type)? {
+        switch format {
+        case .openAIChat: OpenAIChat.self
+        case .anthropicMessages: AnthropicMessages.self
+        case .geminiGenerateContent: GeminiFormat.self
+        default: nil
+        }
+    }
+
+    static func answerEncoder(_ format: WireFormat) -> (any AnswerEncoding.Type)? {
+        switch format {
+        case .openAIChat: OpenAIChat.self
+        case .anthropicMessages: AnthropicMessages.self
+        default: nil
+        }
+    }
+
+    static func streamDecoder(_ format: WireFormat) -> (any StreamDecoding)? {
+        switch format {
+        case .openAIChat: OpenAIChat.StreamDecoder()
+        case .anthropicMessages: AnthropicMessages.StreamDecoder()
+        case .geminiGenerateContent: GeminiFormat.StreamDecoder()
+        default: nil
+        }
+    }
+
+    static func streamEncoder(_ format: WireFormat, requestedModel: String, includeUsage: Bool,
+                              created: Int) -> (any StreamEncoding)? {
+        switch format {
+        case .openAIChat: OpenAIChat.StreamEncoder(requestedModel: requestedModel, includeUsage: includeUsage, created: created)
+        case .anthropicMessages: AnthropicMessages.StreamEncoder(requestedModel: requestedModel)
+        default: nil
+        }
+    }
+}
+
+/// A call between two different wire formats: client adapter in, provider adapter out for
+/// the request; provider adapter in, client adapter out for the answer and the stream. No
+/// pair of formats has code of its own.
+public struct Translation: Sendable, Equatable {
+    public let client: WireFormat
+    public let provider: WireFormat
+
+    /// The translation between two formats, or nil when one side has no adapter for it.
+    public static func between(client: WireFormat, provider: WireFormat) -> Translation? {
+        guard client != provider,
+              WireAdapters.requestDecoder(client) != nil, WireAdapters.answerEncoder(client) != nil,
+              WireAdapters.requestEncoder(provider) != nil, WireAdapters.answerDecoder(provider) != nil
+        else { return nil }
+        return Translation(client: client, provider: provider)
+    }
+
+    public func request(_ body: [String: Any], model: String) throws(TranslationError) -> [String: Any] {
+        guard let decoder = WireAdapters.requestDecoder(client), let encoder = WireAdapters.requestEncoder(provider) else {
+            throw TranslationError(message: "no translation from \(client.rawValue) to \(provider.rawValue)", param: nil)
+        }
+        return try encoder.encodeRequest(decoder.decodeRequest(body), model: model)
+    }
+
+    public func answer(_ object: [String: Any], requestedModel: String, created: Int) -> [String: Any] {
+        guard let decoder = WireAdapters.answerDecoder(provider), let encoder = WireAdapters.answerEncoder(client) else {
+            return object
+        }
+        return encoder.encodeAnswer(decoder.decodeAnswer(object), requestedModel: requestedModel, created: created)
+    }
+
+    public func stream(requestedModel: String, includeUsage: Bool, created: Int) -> HubStreamTranslator? {
+        guard let decoder = WireAdapters.streamDecoder(provider),
+              let encoder = WireAdapters.streamEncoder(client, requestedModel: requestedModel, includeUsage: includeUsage,
+                                                       created: created)
+        else { return nil }
+        return HubStreamTranslator(decoder, encoder)
+    }
+}
