@@ -145,14 +145,7 @@ extension AnthropicMessages {
 
     /// Anthropic wants user and assistant turns to alternate: consecutive blocks of one role merge.
     private static func append(_ messages: inout [[String: Any]], role: String, blocks: [[String: Any]]) {
-        guard !blocks.isEmpty else { return }
-        if var last = messages.last, last["role"] as? String == role, var existing = last["content"] as? [[String: Any]] {
-            existing += blocks
-            last["content"] = existing
-            messages[messages.count - 1] = last
-        } else {
-            messages.append(["role": role, "content": blocks])
-        }
+        JSONText.appendTurn(&messages, role: role, key: "content", items: blocks)
     }
 
     /// An Anthropic image source as a URL: base64 as a data URL.

@@ -40,14 +40,7 @@ public enum GeminiFormat {
     /// Gemini takes one turn per role change: consecutive parts of one role (parallel function
     /// responses, a tool result followed by a user note) share one `content`.
     static func append(_ contents: inout [[String: Any]], role: String, parts: [[String: Any]]) {
-        guard !parts.isEmpty else { return }
-        if var last = contents.last, last["role"] as? String == role, var existing = last["parts"] as? [[String: Any]] {
-            existing += parts
-            last["parts"] = existing
-            contents[contents.count - 1] = last
-        } else {
-            contents.append(["role": role, "parts": parts])
-        }
+        JSONText.appendTurn(&contents, role: role, key: "parts", items: parts)
     }
 }
 

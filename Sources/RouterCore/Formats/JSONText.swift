@@ -12,6 +12,19 @@ enum JSONText {
         text.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) }
     }
 
+    /// Appends a turn of `items` (under `key`) for `role`, merged into the last turn when that
+    /// one has the same role: providers that want turns to alternate get one turn per role change.
+    static func appendTurn(_ turns: inout [[String: Any]], role: String, key: String, items: [[String: Any]]) {
+        guard !items.isEmpty else { return }
+        if var last = turns.last, last["role"] as? String == role, var existing = last[key] as? [[String: Any]] {
+            existing += items
+            last[key] = existing
+            turns[turns.count - 1] = last
+        } else {
+            turns.append(["role": role, key: items])
+        }
+    }
+
     /// One SSE event carrying `object` as its data, named when `name` is given.
     static func sseEvent(_ object: Any, name: String? = nil) -> String {
         (name.map { "event: \($0)\n" } ?? "") + "data: " + compact(object) + "\n\n"
