@@ -42,7 +42,9 @@ import Testing
     }
 
     @Test func refusedConnectionIsATransportError() async throws {
-        let port = try FreePort.find()
+        let dead = try DeadPort()
+        defer { _ = dead }
+        let port = dead.port
         await #expect(throws: CurlError.self) {
             _ = try await agent.perform(UpstreamRequest(url: "http://127.0.0.1:\(port)/"))
         }
@@ -261,7 +263,9 @@ import Testing
     }
 
     @Test func deadProxyFailsInsteadOfGoingDirect() async throws {
-        let port = try FreePort.find()
+        let dead = try DeadPort()
+        defer { _ = dead }
+        let port = dead.port
         try await LocalServer.with { base async throws in
             await #expect(throws: CurlError.self) {
                 _ = try await agent.perform(UpstreamRequest(url: base + "/hello", proxy: ProxySetting(url: "http://127.0.0.1:\(port)")))

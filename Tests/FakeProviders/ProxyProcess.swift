@@ -40,6 +40,35 @@ public final class ProxyProcess: @unchecked Sendable {
     }
 }
 
+/// A loopback port where nothing listens and that nobody else can take while this lives:
+/// connecting to it is refused. (A port found free and released can be taken by another test's
+/// server before the test uses it, turning "refused" into someone else's answer.)
+public final class DeadPort: Sendable {
+    public let port: Int
+    private let fd: Int32
+
+    public init() throws {
+        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let fd = fd
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0
+            }
+        }
+        guard bound else {
+            close(fd)
+            throw CocoaError(.fileNoSuchFile)
+        }
+        port = Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    deinit { close(fd) }
+}
+
 public enum FreePort {
     /// Binds port 0 to let the kernel pick a free port, then releases it.
     public static func find() throws -> Int {

@@ -73,7 +73,9 @@ import Testing
     func faultsBeforeTheFirstByteFallBack(_ scenario: BeforeFirstByte, stream: Bool) async throws {
         if scenario == .oversized && stream { return }  // a stream has no size limit: it is passed on as it comes
         let listener = scenario == .resetBeforeHead ? try ResettingListener() : nil
-        let deadPort = try FreePort.find()
+        let dead = try DeadPort()
+        defer { _ = dead }
+        let deadPort = dead.port
         let broken: @Sendable (Int) -> [[String: Any]] = { _ in
             guard scenario == .connectionRefused || scenario == .resetBeforeHead else { return [] }
             let port = listener?.port ?? deadPort

@@ -37,7 +37,9 @@ import Testing
 
     @Test func deadProxyIsSkippedAndMarkedDown() async throws {
         let http = try ProxyProcess(.tinyproxy)
-        let deadPort = try FreePort.find()
+        let dead = try DeadPort()
+        defer { _ = dead }
+        let deadPort = dead.port
         try await fixture.run { v1 in
             try await usePool(v1, proxies: ["http://127.0.0.1:\(deadPort)", "http://127.0.0.1:\(http.port)"])
             let response = try await v1.chat("gpt-4o-mini")
@@ -55,7 +57,9 @@ import Testing
     }
 
     @Test func strictPoolWithNoWorkingProxyIs502() async throws {
-        let deadPort = try FreePort.find()
+        let dead = try DeadPort()
+        defer { _ = dead }
+        let deadPort = dead.port
         try await fixture.run { v1 in
             try await usePool(v1, proxies: ["socks5://127.0.0.1:\(deadPort)"])
             _ = try await v1.admin(.patch, "/api/admin/providers/2", ["enabled": false])
@@ -67,7 +71,9 @@ import Testing
     }
 
     @Test func nonStrictPoolFallsBackToADirectConnection() async throws {
-        let deadPort = try FreePort.find()
+        let dead = try DeadPort()
+        defer { _ = dead }
+        let deadPort = dead.port
         try await fixture.run { v1 in
             try await usePool(v1, proxies: ["http://127.0.0.1:\(deadPort)"], strict: false)
             let response = try await v1.chat("gpt-4o-mini")

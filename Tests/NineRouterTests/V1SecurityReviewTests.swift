@@ -150,5 +150,24 @@ import Testing
             #expect(clients.allSatisfy { $0.count <= 45 }, "\(clients.map { $0.prefix(50) })")
         }
     }
+
+    /// A bare value where the translation expects an object (a tool call's `input`, a schema)
+    /// made Foundation trap when the gateway wrote it back as JSON text: one request stopped
+    /// the process.
+    @Test func bareValuesInTranslatedRequestsDoNotStopTheGateway() async throws {
+        try await fixture.run { v1 in
+            let body: [String: Any] = [
+                "model": "gpt-4o", "max_tokens": 8, "service_tier": "auto",
+                "messages": [["role": "user", "content": "hi"],
+                             ["role": "assistant", "content": [["type": "tool_use", "id": "t1", "name": "f", "input": "oops"]]],
+                             ["role": "user", "content": [["type": "tool_result", "tool_use_id": "t1", "content": "ok"]]]],
+                "tools": [["name": "f", "input_schema": "nope"]],
+            ]
+            let answer = try await v1.client.call(.post, "/v1/messages", token: v1.appKey, json: body,
+                                                  headers: [.init("anthropic-version")!: "2023-06-01"])
+            #expect(answer.status.code < 500, "\(answer.status) \(answer.text.prefix(200))")
+            #expect(try await v1.chat("gpt-4o").status == .ok)
+        }
+    }
 }
 

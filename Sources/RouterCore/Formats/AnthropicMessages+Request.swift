@@ -48,7 +48,9 @@ extension AnthropicMessages {
                     case "tool_use":
                         parts.append(.toolCall(HubToolCall(id: block["id"] as? String ?? "", name: block["name"] as? String ?? "",
                                                            arguments: JSONText.compact(block["input"] ?? [String: Any]()))))
-                    case "thinking", "redacted_thinking": break
+                    case "thinking":
+                        parts.append(.reasoning(text: block["thinking"] as? String ?? "", signature: block["signature"] as? String))
+                    case "redacted_thinking": break
                     case let type: parts.append(.unsupported(type: type ?? "?"))
                     }
                 }
@@ -74,8 +76,15 @@ extension AnthropicMessages {
             }
             if choice["disable_parallel_tool_use"] as? Bool == true { hub.parallelToolCalls = false }
         }
+        hub.keepExtras(of: body, modelled: modelledFields, family: .anthropic)
         return hub
     }
+
+    /// The request fields the hub carries; the rest (`thinking`, `service_tier`, …) travel as extras.
+    static let modelledFields: Set<String> = [
+        "model", "messages", "system", "max_tokens", "temperature", "top_p", "top_k", "stop_sequences", "stream", "metadata",
+        "tools", "tool_choice",
+    ]
 
     /// A hub request as a Messages API request body for `model`.
     public static func encodeRequest(_ hub: HubRequest, model: String) throws(TranslationError) -> [String: Any] {
@@ -121,6 +130,7 @@ extension AnthropicMessages {
         }
         if hub.parallelToolCalls == false, choice != nil { choice?["disable_parallel_tool_use"] = true }
         if let choice { out["tool_choice"] = choice }
+        hub.addExtras(to: &out, family: .anthropic)
         return out
     }
 
@@ -134,8 +144,12 @@ extension AnthropicMessages {
             case .image(let url): blocks.append(["type": "image", "source": try imageSource(url)])
             case .toolCall(let call):
                 blocks.append(["type": "tool_use", "id": call.id, "name": call.name,
-                               "input": JSONText.object(call.arguments) ?? [String: Any]()])
+                               "input": JSONText.object(call.arguments) as? [String: Any] ?? [String: Any]()])
             case .toolResult(let id, let text): blocks.append(["type": "tool_result", "tool_use_id": id, "content": text])
+            case .reasoning(let text, let signature?):
+                // Anthropic checks its own signature; reasoning from elsewhere has none and stays out.
+                blocks.append(["type": "thinking", "thinking": text, "signature": signature])
+            case .reasoning: break
             case .audio, .unsupported:
                 throw TranslationError(message: "content part '\(part.kind)' cannot be sent to an Anthropic model", param: "messages")
             }

@@ -25,8 +25,27 @@ public struct HubRequest: Sendable, Equatable, Codable {
     /// The client asked for token log probabilities.
     public var logprobs = false
     public var outputFormat: HubOutputFormat?
+    /// Top-level fields the client's decoder does not model, as compact JSON text, with the
+    /// family that wrote them: an encoder of the same family sends them on (between formats of
+    /// one family, such as OpenAI's chat and Responses), any other leaves them out.
+    public var extras: [String: String] = [:]
+    public var extrasFamily: WireFormat.Family?
 
     public init() {}
+
+    /// Keeps the fields of `body` that are not in `modelled`.
+    mutating func keepExtras(of body: [String: Any], modelled: Set<String>, family: WireFormat.Family) {
+        for (key, value) in body where !modelled.contains(key) { extras[key] = JSONText.compact(value) }
+        extrasFamily = extras.isEmpty ? nil : family
+    }
+
+    /// Adds the extras of `family` to an encoded body, never over a field the encoder set.
+    func addExtras(to body: inout [String: Any], family: WireFormat.Family) {
+        guard extrasFamily == family else { return }
+        for (key, text) in extras where body[key] == nil {
+            if let value = JSONText.object(text) { body[key] = value }
+        }
+    }
 }
 
 /// Structured output the client asked for.
@@ -60,6 +79,9 @@ public enum HubPart: Sendable, Equatable, Codable {
     case toolResult(callID: String, text: String)
     /// Audio inline, base64 (`format`: wav, mp3).
     case audio(format: String, data: String)
+    /// Reasoning of an earlier assistant turn, with the provider's signature when it gave one
+    /// (Anthropic thinking): only a provider that can check the signature takes it back.
+    case reasoning(text: String, signature: String?)
     /// A part the client's format has and the hub does not model: targets refuse it by name.
     case unsupported(type: String)
 }
@@ -73,6 +95,7 @@ extension HubPart {
         case .toolCall: "tool_call"
         case .toolResult: "tool_result"
         case .audio: "input_audio"
+        case .reasoning: "reasoning"
         case .unsupported(let type): type
         }
     }

@@ -2,14 +2,19 @@ import Foundation
 
 /// JSON text from JSON objects, with sorted keys so equal objects give equal text.
 enum JSONText {
+    /// Any JSON value — object, array or a bare string, number, bool or null a client put where
+    /// an object belongs — as compact text. (Foundation traps, rather than throws, on a bare value
+    /// unless fragments are allowed, and on anything that is not JSON.)
     static func compact(_ object: Any) -> String {
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
+        guard JSONSerialization.isValidJSONObject([object]),
+              let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .fragmentsAllowed])
+        else { return "{}" }
         return String(decoding: data, as: UTF8.self)
     }
 
     /// JSON text parsed back into objects; nil for nil or text that is not JSON.
     static func object(_ text: String?) -> Any? {
-        text.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) }
+        text.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8), options: [.fragmentsAllowed]) }
     }
 
     /// Appends a turn of `items` (under `key`) for `role`, merged into the last turn when that

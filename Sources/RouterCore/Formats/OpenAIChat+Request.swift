@@ -73,8 +73,16 @@ extension OpenAIChat {
             hub.toolChoice = .named(name)
         }
         hub.parallelToolCalls = chat["parallel_tool_calls"] as? Bool
+        hub.keepExtras(of: chat, modelled: modelledFields, family: .openai)
         return hub
     }
+
+    /// The request fields the hub carries; the rest travel as extras.
+    static let modelledFields: Set<String> = [
+        "model", "messages", "n", "max_tokens", "max_completion_tokens", "temperature", "top_p", "top_k", "stop", "stream",
+        "stream_options", "user", "presence_penalty", "frequency_penalty", "seed", "logprobs", "response_format", "tools",
+        "tool_choice", "parallel_tool_calls",
+    ]
 
     /// OpenAI content (a string or parts) as hub parts.
     private static func parts(_ content: Any?) -> [HubPart] {
@@ -124,6 +132,7 @@ extension OpenAIChat {
         case nil: break
         }
         if hub.parallelToolCalls == false { out["parallel_tool_calls"] = false }
+        hub.addExtras(to: &out, family: .openai)
         return out
     }
 
@@ -142,6 +151,7 @@ extension OpenAIChat {
                 case .text(let value): text += value
                 case .toolCall(let call):
                     calls.append(["id": call.id, "type": "function", "function": ["name": call.name, "arguments": call.arguments]])
+                case .reasoning: break
                 default: try refuse(part)
                 }
             }

@@ -16,7 +16,7 @@ public enum WireFormat: String, Sendable, CaseIterable {
     case anthropicCountTokens = "anthropic-count-tokens"
 
     /// The family whose error envelope, usage fields and stream framing the format shares.
-    public enum Family: String, Sendable {
+    public enum Family: String, Sendable, Codable {
         case openai, anthropic, google
     }
 

@@ -74,4 +74,56 @@ import Testing
         #expect(again["stop_sequences"] as? [String] == ["STOP"])
         #expect((again["tool_choice"] as? [String: Any])?["disable_parallel_tool_use"] as? Bool == true)
     }
+
+    /// Fields the hub does not model travel as extras: on to a format of the same family,
+    /// left out of any other.
+    @Test func unmodelledFieldsTravelInTheExtrasBag() throws {
+        let chat = object(#"""
+            {"model":"m","messages":[{"role":"user","content":"hi"}],"service_tier":"flex","metadata":{"team":"a"},
+             "max_tokens":5}
+            """#)
+        let hub = try OpenAIChat.decodeRequest(chat)
+        #expect(hub.extras == ["service_tier": #""flex""#, "metadata": #"{"team":"a"}"#])
+        #expect(hub.extrasFamily == .openai)
+        let sameFamily = try OpenAIChat.encodeRequest(hub, model: "m2")
+        #expect(sameFamily["service_tier"] as? String == "flex")
+        #expect((sameFamily["metadata"] as? [String: Any])?["team"] as? String == "a")
+        #expect(sameFamily["max_tokens"] as? Int == 5)
+        let anthropic = try AnthropicMessages.encodeRequest(hub, model: "claude")
+        #expect(anthropic["service_tier"] == nil && anthropic["metadata"] == nil)
+
+        let messages = try AnthropicMessages.decodeRequest(object(#"""
+            {"model":"c","max_tokens":9,"thinking":{"type":"enabled","budget_tokens":1024},
+             "messages":[{"role":"user","content":"hi"},
+               {"role":"assistant","content":[{"type":"thinking","thinking":"Let me think","signature":"EqQB"},
+                 {"type":"text","text":"Hello"}]}]}
+            """#))
+        #expect(messages.extrasFamily == .anthropic && messages.extras["thinking"] != nil)
+        #expect(messages.messages.last?.parts.first == .reasoning(text: "Let me think", signature: "EqQB"))
+        // Back to Anthropic the thinking block keeps its signature; OpenAI's shape has no place for it.
+        let back = try AnthropicMessages.encodeRequest(messages, model: "c")
+        let assistant = (back["messages"] as? [[String: Any]])?.last?["content"] as? [[String: Any]] ?? []
+        #expect(assistant.first?["signature"] as? String == "EqQB")
+        #expect((back["thinking"] as? [String: Any])?["budget_tokens"] as? Int == 1024)
+        let toChat = try OpenAIChat.encodeRequest(messages, model: "gpt")
+        #expect(toChat["thinking"] == nil)
+        #expect(((toChat["messages"] as? [[String: Any]])?.last?["content"] as? String) == "Hello")
+    }
+
+    /// A bare value where JSON objects belong (tool input, schemas, extras) made Foundation trap
+    /// when written back as text: a client could stop the gateway with one request.
+    @Test func bareValuesWhereObjectsBelongDoNotCrash() throws {
+        let hub = try AnthropicMessages.decodeRequest(object(#"""
+            {"model":"c","max_tokens":5,"service_tier":"auto","top_level_number":3,
+             "messages":[{"role":"assistant","content":[{"type":"tool_use","id":"t","name":"f","input":"not an object"}]}],
+             "tools":[{"name":"f","input_schema":"nope"}]}
+            """#))
+        #expect(hub.extras["service_tier"] == #""auto""# && hub.extras["top_level_number"] == "3")
+        #expect(hub.messages.first?.parts.first == .toolCall(HubToolCall(id: "t", name: "f", arguments: #""not an object""#)))
+        let chat = try OpenAIChat.encodeRequest(hub, model: "m")
+        #expect(JSONSerialization.isValidJSONObject(chat))
+        let gemini = try GeminiFormat.encodeRequest(hub, model: "g")
+        #expect(JSONSerialization.isValidJSONObject(gemini))
+    }
 }
+
