@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import NIOCore
 import ServiceLifecycle
 import UnixSignals
 
@@ -23,7 +24,7 @@ public func buildApplication(config: ServerConfig, logger: Logger) throws -> som
         router: router,
         server: .http1(configuration: .init(
             additionalChannelHandlers: [ConnectionGuard(counter: counter, headerTimeout: headerTimeout)],
-            idleTimeout: .nanoseconds(Int64(config.clientIdleTimeout.components.seconds) * 1_000_000_000))),
+            idleTimeout: TimeAmount(config.clientIdleTimeout))),
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: "NineRouter"),
         services: [services.logWriter],
         onServerRunning: { channel in

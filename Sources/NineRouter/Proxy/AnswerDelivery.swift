@@ -44,7 +44,7 @@ extension UpstreamAttempt {
         let body = bridge.answerBody(response.body, status: response.status, requestedModel: call.model)
         trace.firstByte()
         trace.finish(status: response.status, error: error,
-                     usage: ok ? UsageExtractor.fromBody(response.body, format: candidate.provider.type.adapter.wireFormat) : TokenUsage())
+                     usage: ok ? UsageExtractor.fromBody(response.body, format: candidate.upstreamFormat) : TokenUsage())
         return .answered(Response(status: HTTPResponse.Status(code: response.status),
                                   headers: responseHeaders(UpstreamHead(status: response.status, headers: response.headers),
                                                            candidate: candidate),
@@ -66,7 +66,7 @@ extension UpstreamAttempt {
         }
         let reader = BodyReader(upstream.body)
         let limit = engine.limits.maxStreamEventBytes
-        let pipe = StreamPipe(tap: StreamUsageTap(format: candidate.provider.type.adapter.wireFormat, stripInjectedUsage: strippingUsage,
+        let pipe = StreamPipe(tap: StreamUsageTap(format: candidate.upstreamFormat, stripInjectedUsage: strippingUsage,
                                                   maxEventBytes: limit),
                               rewriter: bridge.streamRewriter(requestedModel: call.model, includeUsage: call.includeUsage,
                                                               maxEventBytes: limit),
@@ -101,18 +101,16 @@ extension UpstreamAttempt {
             } catch let error as CurlError {
                 // The answer already began: it cannot be retried, only ended clearly.
                 interruption = "The upstream stream ended early: \(Self.describe(error))."
-                let interrupted = GatewayError(status: .badGateway, type: "server_error", code: "stream_interrupted",
-                                              message: interruption ?? "")
-                try await writer.write(interrupted.sseEvent(format))
             } catch let overflow as StreamOverflow {
                 interruption = overflow.message
                 state.failed(candidate.key, kind: .transient, retryAfter: nil, message: overflow.message)
-                let interrupted = GatewayError(status: .badGateway, type: "server_error", code: "stream_interrupted",
-                                              message: overflow.message)
-                try await writer.write(interrupted.sseEvent(format))
             } catch {
                 pipe.trace.finish(status: status, error: "the client closed the connection", usage: pipe.tap.usage, incomplete: true)
                 throw error
+            }
+            if let interruption {
+                try await writer.write(GatewayError(status: .badGateway, type: "server_error", code: "stream_interrupted",
+                                                    message: interruption).sseEvent(format))
             }
             let complete = pipe.tap.completed && interruption == nil
             pipe.trace.finish(status: status, error: interruption ?? (complete ? nil : "the upstream stream ended before the answer was complete"),
@@ -156,6 +154,11 @@ final class StreamPipe: @unchecked Sendable {
         trace.firstByte()
         try await writer.write(buffer)
     }
+}
+
+extension RouteCandidate {
+    /// The wire format the candidate's provider answers in.
+    var upstreamFormat: WireFormat { provider.type.adapter.wireFormat }
 }
 
 /// One event of an upstream stream grew past `MAX_STREAM_EVENT_MB`: the stream is abandoned

@@ -50,8 +50,7 @@ final class ConnectionGuard: ChannelInboundHandler, RemovableChannelHandler {
 
     init(counter: ConnectionCounter, headerTimeout: Duration) {
         self.counter = counter
-        self.headerTimeout = .nanoseconds(Int64(headerTimeout.components.seconds) * 1_000_000_000
-            + headerTimeout.components.attoseconds / 1_000_000_000)
+        self.headerTimeout = TimeAmount(headerTimeout)
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
