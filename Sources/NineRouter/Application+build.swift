@@ -78,7 +78,7 @@ public func buildRouter(services: AppServices) -> Router<AppRequestContext> {
     let engine = ProxyEngine(snapshots: snapshots, state: services.routing, agent: services.agent,
                              limits: services.config.proxyLimits, recorder: services.recorder,
                              clientAddress: ClientAddress(trustProxy: services.config.trustProxy),
-                             hostGuard: services.hostGuard, gatewayID: services.gatewayID)
+                             hostGuard: services.hostGuard, responses: repositories.responses, gatewayID: services.gatewayID)
     AliasesController(repositories: repositories, snapshots: snapshots, engine: engine).register(on: admin)
     ProxyPoolsController(repositories: repositories, snapshots: snapshots, probe: probe, routing: services.routing)
         .register(on: admin)

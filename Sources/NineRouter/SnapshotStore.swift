@@ -32,6 +32,7 @@ struct Repositories: Sendable {
     let prices: PriceRepository
     let callLog: CallLogRepository
     let usage: UsageRepository
+    let responses: ResponseStore
 
     init(database: AppDatabase, secrets: SecretBox, defaultMaxRecords: Int = 1000) {
         providers = ProviderRepository(database: database, secrets: secrets)
@@ -43,6 +44,7 @@ struct Repositories: Sendable {
         prices = PriceRepository(database: database)
         callLog = CallLogRepository(database: database)
         usage = UsageRepository(database: database)
+        responses = ResponseStore(database: database)
     }
 
     func loadSnapshot() throws -> ConfigSnapshot {

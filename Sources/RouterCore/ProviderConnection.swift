@@ -17,13 +17,20 @@ public struct ProviderConnection: Sendable, Equatable {
     /// Whether clients may choose the billing scope (`OpenAI-Organization`, `OpenAI-Project`,
     /// `x-goog-user-project`) on this connection; off, their copies are dropped.
     public var allowClientBillingHeaders: Bool
+    /// An OpenAI connection that serves `/v1/responses` itself: Responses calls pass through
+    /// untouched (else they are translated to chat).
+    public var nativeResponses: Bool
+    /// Models of a native connection that exist only on `/v1/responses`: chat and Messages
+    /// calls to them are translated to Responses.
+    public var responsesOnlyModels: [String]
     public var createdAt: Date
     public var updatedAt: Date
 
     public init(
         id: Int64, name: String, type: ProviderType, baseURL: String, apiKey: String,
         models: [String], enabled: Bool, priority: Int, weight: Int, proxyPoolID: Int64?,
-        headers: [String: String], allowClientBillingHeaders: Bool = false, createdAt: Date, updatedAt: Date
+        headers: [String: String], allowClientBillingHeaders: Bool = false, nativeResponses: Bool = false,
+        responsesOnlyModels: [String] = [], createdAt: Date, updatedAt: Date
     ) {
         self.id = id
         self.name = name
@@ -37,8 +44,22 @@ public struct ProviderConnection: Sendable, Equatable {
         self.proxyPoolID = proxyPoolID
         self.headers = headers
         self.allowClientBillingHeaders = allowClientBillingHeaders
+        self.nativeResponses = nativeResponses
+        self.responsesOnlyModels = responsesOnlyModels
         self.createdAt = createdAt
         self.updatedAt = updatedAt
+    }
+
+    /// OpenAI's own API speaks Responses; other OpenAI-compatible servers are taken to speak chat only.
+    public static func nativeResponsesByDefault(type: ProviderType, baseURL: String) -> Bool {
+        type == .openai && ["https://api.openai.com/v1", "https://api.openai.com/v1/"].contains(baseURL)
+    }
+
+    /// The wire format this connection is called in for a client of `format` asking for `model`.
+    public func upstreamFormat(for format: WireFormat, model: String) -> WireFormat {
+        guard type == .openai, nativeResponses else { return type.adapter.wireFormat }
+        if format == .openAIResponses || responsesOnlyModels.contains(model) { return .openAIResponses }
+        return type.adapter.wireFormat
     }
 
     /// What an admin may see of the key: enough to tell keys apart, never enough to use one.

@@ -5,6 +5,10 @@ public struct RouterSettings: Sendable, Equatable {
     public var maxAttempts: Int
     public var observabilityEnabled: Bool
     public var observabilityMaxRecords: Int
+    /// Stored Responses API responses are kept this many days…
+    public var responsesRetentionDays = 30
+    /// …and at most this many (the oldest go first).
+    public var responsesMaxStored = 10_000
 
     public init(
         requireAPIKey: Bool = true, defaultStrategy: RoutingStrategy = .roundRobin, maxAttempts: Int = 3,

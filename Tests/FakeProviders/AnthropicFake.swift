@@ -5,6 +5,8 @@ import Hummingbird
 /// .../messages-streaming): a key (`x-api-key` or Bearer) and `anthropic-version` required, a `message` object,
 /// or SSE events message_start, content_block_start, ping, content_block_delta…,
 /// content_block_stop, message_delta, message_stop; errors as `{"type":"error","error":{…}}`.
+/// Structured outputs (`output_config.format`, or the beta's `output_format`) make the text
+/// block a JSON document conforming to the schema (AnswerFormat, SchemaSample).
 struct AnthropicFake {
     let provider: FakeProvider
 
@@ -44,7 +46,11 @@ struct AnthropicFake {
             return FakeProvider.json(.badRequest, AnthropicWire.error(type: "invalid_request_error",
                                                                       message: "messages: at least one message is required"))
         }
-        let reply = "Hello from \(provider.name): " + userText
+        let format: AnswerFormat
+        do { format = try AnswerFormat.anthropic(body) } catch {
+            return FakeProvider.json(.badRequest, AnthropicWire.error(type: "invalid_request_error", message: error.message))
+        }
+        let reply = format.render("Hello from \(provider.name): " + userText)
         if let call = AnthropicWire.toolUse(for: body) {
             if body["stream"] as? Bool == true { return AnthropicWire.streamToolUse(call, model: model) }
             return FakeProvider.json(.ok, AnthropicWire.toolUseMessage(call, model: model))

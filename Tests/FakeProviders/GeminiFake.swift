@@ -8,7 +8,8 @@ import Hummingbird
 /// errors in Google's envelope `{"error":{"code","message","status","details"}}`. Like the
 /// real service it refuses unknown fields, roles other than user/model, a function-response
 /// turn that does not answer every call, and (for gemini-3 models) a function call sent back
-/// without its thought signature.
+/// without its thought signature. `responseMimeType: application/json` (with `responseJsonSchema`
+/// or `responseSchema`) makes the text a JSON document (AnswerFormat, SchemaSample).
 struct GeminiFake {
     let provider: FakeProvider
     static let signature = Data("fake-thought-signature/1".utf8).base64EncodedString()
@@ -55,8 +56,10 @@ struct GeminiFake {
         }
         if let refusal = GeminiWire.validate(body, model: model) { return GeminiWire.failure(400, refusal) }
         let config = body["generationConfig"] as? [String: Any] ?? [:]
+        let format: AnswerFormat
+        do { format = try AnswerFormat.gemini(config) } catch { return GeminiWire.failure(400, error.message) }
         let answers = GeminiWire.answers(for: body, name: provider.name, count: config["candidateCount"] as? Int ?? 1,
-                                         maxTokens: config["maxOutputTokens"] as? Int)
+                                         maxTokens: config["maxOutputTokens"] as? Int, format: format)
         if pieces[1] == "streamGenerateContent" {
             return GeminiWire.stream(answers, model: model, sse: request.uri.queryParameters.get("alt") == "sse",
                                      cutAfter: cutAfter, pause: pause, script: provider.script)
@@ -152,8 +155,9 @@ extension GeminiWire {
     }
 
     /// The fake's answer: a function call when tools are offered and the user spoke last,
-    /// else "Hello from <name>: <what the user said>" (cut to maxOutputTokens words).
-    static func answers(for body: [String: Any], name: String, count: Int, maxTokens: Int?) -> [Answer] {
+    /// else "Hello from <name>: <what the user said>" (cut to maxOutputTokens words), as JSON
+    /// when the generation config asks for it (AnswerFormat).
+    static func answers(for body: [String: Any], name: String, count: Int, maxTokens: Int?, format: AnswerFormat = .text) -> [Answer] {
         let contents = body["contents"] as? [[String: Any]] ?? []
         let last = (contents.last?["parts"] as? [[String: Any]]) ?? []
         let mode = ((body["toolConfig"] as? [String: Any])?["functionCallingConfig"] as? [String: Any])?["mode"] as? String
@@ -165,7 +169,7 @@ extension GeminiWire {
                                        "thoughtSignature": GeminiFake.signature]
             return Array(repeating: Answer(parts: [call], finishReason: "STOP"), count: count)
         }
-        let words = ("Hello from \(name): " + said(last)).split(separator: " ", omittingEmptySubsequences: false)
+        let words = format.render("Hello from \(name): " + said(last)).split(separator: " ", omittingEmptySubsequences: false)
             .enumerated().map { $0.offset == 0 ? String($0.element) : " " + $0.element }
         let kept = maxTokens.map { Array(words.prefix($0)) } ?? words
         let answer = Answer(parts: kept.map { ["text": $0] }, finishReason: kept.count < words.count ? "MAX_TOKENS" : "STOP")
@@ -206,41 +210,5 @@ extension GeminiWire {
     static func response(_ answers: [Answer], model: String) -> [String: Any] {
         ["candidates": answers.enumerated().map { candidate($0.element.parts, index: $0.offset, finishReason: $0.element.finishReason) },
          "usageMetadata": usage(answers), "modelVersion": model, "responseId": "fakeGeminiResponse1"]
-    }
-
-    /// Streamed: one event per part of each candidate; the last carries the finish reason and
-    /// the final usage (every event carries the running usage, as the service does).
-    static func stream(_ answers: [Answer], model: String, sse: Bool, cutAfter: Int?, pause: Int, script: FakeScript) -> Response {
-        let steps = answers.map(\.parts.count).max() ?? 0
-        var events: [String] = []
-        for step in 0..<steps {
-            var candidates: [[String: Any]] = []
-            for (index, answer) in answers.enumerated() where step < answer.parts.count {
-                candidates.append(candidate([answer.parts[step]], index: index,
-                                            finishReason: step == answer.parts.count - 1 ? answer.finishReason : nil))
-            }
-            let object: [String: Any] = ["candidates": candidates, "usageMetadata": usage(answers, upTo: step + 1),
-                                         "modelVersion": model, "responseId": "fakeGeminiResponse1"]
-            let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
-            events.append(String(decoding: data, as: UTF8.self))
-        }
-        let toSend = cutAfter.map { Array(events.prefix($0)) } ?? events
-        let cut = cutAfter != nil
-        let contentType = sse ? "text/event-stream" : "application/json; charset=UTF-8"
-        return Response(status: .ok, headers: [.contentType: contentType], body: ResponseBody { writer in
-            do {
-                for (offset, event) in toSend.enumerated() {
-                    let framed = sse ? "data: " + event + "\r\n\r\n" : (offset == 0 ? "[" : ",\r\n") + event
-                    try await writer.write(ByteBuffer(string: framed))
-                    try await Task.sleep(for: .milliseconds(pause))
-                }
-            } catch {
-                script.recordAbandoned()
-                throw error
-            }
-            if cut { throw CancellationError() }
-            if !sse { try await writer.write(ByteBuffer(string: "]")) }
-            try await writer.finish(nil)
-        })
     }
 }

@@ -3,7 +3,8 @@ import Hummingbird
 
 /// OpenAI's inference endpoints as documented (https://platform.openai.com/docs/api-reference):
 /// chat completions and legacy completions, plain and streamed as `data:` SSE events ending
-/// with `data: [DONE]`, and embeddings as floats or base64 float32.
+/// with `data: [DONE]`, and embeddings as floats or base64 float32. A chat `response_format`
+/// (json_object, json_schema) makes the reply a JSON document (AnswerFormat, SchemaSample).
 struct OpenAIFake {
     let provider: FakeProvider
 
@@ -11,6 +12,7 @@ struct OpenAIFake {
         router.post(RouterPath(prefix + "v1/chat/completions")) { request, _ in try await answer(request, kind: .chat) }
         router.post(RouterPath(prefix + "v1/completions")) { request, _ in try await answer(request, kind: .text) }
         router.post(RouterPath(prefix + "v1/embeddings")) { request, _ in try await answer(request, kind: .embedding) }
+        OpenAIResponsesFake(provider: provider).register(on: router, prefix: prefix)
     }
 
     enum Kind { case chat, text, embedding }
@@ -46,8 +48,12 @@ struct OpenAIFake {
             return FakeProvider.json(.badRequest, ["error": ["message": "[] is too short - 'messages'", "type": "invalid_request_error",
                                                              "param": "messages", "code": "empty_array"]])
         }
+        let format: AnswerFormat
+        do { format = kind == .chat ? try AnswerFormat.chat(body) : .text } catch {
+            return OpenAIResponsesWire.invalid(error.message, param: error.param, code: error.code)
+        }
         let said = OpenAIWire.lastUserText(body, kind: kind)
-        let reply = "Hello from \(provider.name): " + said
+        let reply = format.render("Hello from \(provider.name): " + said)
         // For tests that drive the fake as a separate process: "[slow:300] …" streams with
         // 300 ms between chunks;
         // "[cut:2] …" drops the connection after two chunks.

@@ -48,7 +48,7 @@ import Testing
         let mode = try harness.services.database.writer.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
         #expect(mode == "wal")
         let applied = try harness.services.database.writer.read { db in try AppDatabase.migrator.appliedMigrations(db) }
-        #expect(applied == ["v1-foundation", "v2-observability", "v3-billing-headers"])
+        #expect(applied == ["v1-foundation", "v2-observability", "v3-billing-headers", "v4-responses"])
         #expect(FileManager.default.fileExists(atPath: harness.config.dataDirectory + "/ninerouter.sqlite"))
     }
 }

@@ -12,7 +12,8 @@ struct ProvidersController {
     let writer: LogWriter
 
     static let fields: Set<String> = ["name", "type", "base_url", "api_key", "models", "enabled", "priority", "weight",
-                                      "proxy_pool_id", "headers", "allow_client_billing_headers"]
+                                      "proxy_pool_id", "headers", "allow_client_billing_headers", "native_responses",
+                                      "responses_only_models"]
 
     func register(on group: RouterGroup<AppRequestContext>) {
         group.get("providers") { _, _ in
@@ -103,9 +104,26 @@ struct ProvidersController {
             provider.proxyPoolID = poolID
         }
         if let allow = try body.bool("allow_client_billing_headers") { provider.allowClientBillingHeaders = allow }
+        try applyResponses(body, to: &provider, creating: creating)
         if let headers = try body.stringMap("headers") {
             provider.headers = try ExtraHeaders.validate(headers, keeping: provider.headers)
         }
+    }
+
+    /// `native_responses` (defaulting from the base URL when a connection is created) and
+    /// `responses_only_models`, both for OpenAI connections only.
+    private func applyResponses(_ body: JSONFields, to provider: inout ProviderConnection, creating: Bool) throws {
+        if creating { provider.nativeResponses = ProviderConnection.nativeResponsesByDefault(type: provider.type, baseURL: provider.baseURL) }
+        if let native = try body.bool("native_responses") { provider.nativeResponses = native }
+        if let models = try body.strings("responses_only_models") {
+            provider.responsesOnlyModels = try Validate.modelList(models, field: "responses_only_models")
+        }
+        guard provider.type != .openai else { return }
+        if try body.bool("native_responses") == true || !provider.responsesOnlyModels.isEmpty {
+            throw AdminError.invalid(provider.responsesOnlyModels.isEmpty ? "native_responses" : "responses_only_models",
+                                     "'native_responses' and 'responses_only_models' apply to openai connections only")
+        }
+        provider.nativeResponses = false
     }
 
     /// Scheme, host and port: where a key would travel.
@@ -136,6 +154,8 @@ struct ProviderView: Encodable {
     let proxy_pool_id: Nullable<Int64>
     let headers: [String: String]
     let allow_client_billing_headers: Bool
+    let native_responses: Bool
+    let responses_only_models: [String]
     let status: Status
     let usage: UsageView
     let created_at: Date
@@ -163,6 +183,8 @@ struct ProviderView: Encodable {
         proxy_pool_id = Nullable(p.proxyPoolID)
         headers = ExtraHeaders.masked(p.headers)
         allow_client_billing_headers = p.allowClientBillingHeaders
+        native_responses = p.nativeResponses
+        responses_only_models = p.responsesOnlyModels
         status = Status(in_flight: live.inflight, cooling_until: Nullable(live.coolingUntil),
                         last_error: Nullable(live.lastError), last_error_at: Nullable(live.lastErrorAt))
         usage = UsageView(totals)

@@ -7,7 +7,7 @@ struct SettingsController {
     let snapshots: SnapshotStore
 
     static let fields: Set<String> = ["require_api_key", "default_strategy", "max_attempts", "observability_enabled",
-                                      "observability_max_records"]
+                                      "observability_max_records", "responses_retention_days", "responses_max_stored"]
 
     func register(on group: RouterGroup<AppRequestContext>) {
         group.get("settings") { _, _ in
@@ -26,6 +26,12 @@ struct SettingsController {
             if let value = try Validate.range(try body.int("observability_max_records"), "observability_max_records", 10...1_000_000) {
                 settings.observabilityMaxRecords = value
             }
+            if let value = try Validate.range(try body.int("responses_retention_days"), "responses_retention_days", 1...3650) {
+                settings.responsesRetentionDays = value
+            }
+            if let value = try Validate.range(try body.int("responses_max_stored"), "responses_max_stored", 0...10_000_000) {
+                settings.responsesMaxStored = value
+            }
             try repositories.settings.save(settings)
             try snapshots.reload()
             return JSONOutput.response(SettingsView(settings))
@@ -39,6 +45,8 @@ struct SettingsView: Encodable {
     let max_attempts: Int
     let observability_enabled: Bool
     let observability_max_records: Int
+    let responses_retention_days: Int
+    let responses_max_stored: Int
 
     init(_ s: RouterSettings) {
         require_api_key = s.requireAPIKey
@@ -46,5 +54,7 @@ struct SettingsView: Encodable {
         max_attempts = s.maxAttempts
         observability_enabled = s.observabilityEnabled
         observability_max_records = s.observabilityMaxRecords
+        responses_retention_days = s.responsesRetentionDays
+        responses_max_stored = s.responsesMaxStored
     }
 }

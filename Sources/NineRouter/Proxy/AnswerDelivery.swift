@@ -41,10 +41,15 @@ extension UpstreamAttempt {
         let error = ok ? nil : upstreamMessage(response.body, status: response.status, provider: candidate.provider)
         if ok { engine.state.succeeded(candidate.key) }
         trace.attempt(candidate.provider, model: candidate.upstreamModel, status: response.status, error: error, startedAt: began)
-        let body = bridge.answerBody(response.body, status: response.status, requestedModel: call.model)
+        let body = bridge.answerBody(response.body, status: response.status, context: call.clientContext())
+        if ok, let responses = call.responses {
+            let json = bridge.isPassThrough ? String(decoding: response.body, as: UTF8.self) : responses.capture.json
+            responses.save(response: json, providerID: candidate.provider.id, native: bridge.isPassThrough, in: engine.responses,
+                           settings: snapshot.settings)
+        }
         trace.firstByte()
         trace.finish(status: response.status, error: error,
-                     usage: ok ? UsageExtractor.fromBody(response.body, format: candidate.upstreamFormat) : TokenUsage())
+                     usage: ok ? UsageExtractor.fromBody(response.body, format: bridge.upstream) : TokenUsage())
         return .answered(Response(status: HTTPResponse.Status(code: response.status),
                                   headers: responseHeaders(UpstreamHead(status: response.status, headers: response.headers),
                                                            candidate: candidate),
@@ -66,11 +71,14 @@ extension UpstreamAttempt {
         }
         let reader = BodyReader(upstream.body)
         let limit = engine.limits.maxStreamEventBytes
-        let pipe = StreamPipe(tap: StreamUsageTap(format: candidate.upstreamFormat, stripInjectedUsage: strippingUsage,
+        let pipe = StreamPipe(tap: StreamUsageTap(format: bridge.upstream, stripInjectedUsage: strippingUsage,
                                                   maxEventBytes: limit),
-                              rewriter: bridge.streamRewriter(requestedModel: call.model, includeUsage: call.includeUsage,
-                                                              maxEventBytes: limit),
+                              rewriter: bridge.streamRewriter(call.clientContext(), maxEventBytes: limit),
                               trace: trace)
+        pipe.recorder = call.responses.map {
+            ResponsesRecorder(call: $0, providerID: candidate.provider.id, native: bridge.isPassThrough, store: engine.responses,
+                              settings: snapshot.settings, maxEventBytes: limit)
+        }
         // Nothing is committed until the client has something to read: a stream that fails
         // before (an endless first event, a cut connection) still falls back.
         var early = ByteBuffer()
@@ -108,10 +116,7 @@ extension UpstreamAttempt {
                 pipe.trace.finish(status: status, error: "the client closed the connection", usage: pipe.tap.usage, incomplete: true)
                 throw error
             }
-            if let interruption {
-                try await writer.write(GatewayError(status: .badGateway, type: "server_error", code: "stream_interrupted",
-                                                    message: interruption).sseEvent(format))
-            }
+            if let interruption { try await writer.write(pipe.interrupted(interruption, format: format)) }
             let complete = pipe.tap.completed && interruption == nil
             pipe.trace.finish(status: status, error: interruption ?? (complete ? nil : "the upstream stream ended before the answer was complete"),
                               usage: pipe.tap.usage, incomplete: !complete)
@@ -125,6 +130,8 @@ extension UpstreamAttempt {
 final class StreamPipe: @unchecked Sendable {
     var tap: StreamUsageTap
     let rewriter: StreamRewriter?
+    /// Keeps a Responses answer once it is complete.
+    var recorder: ResponsesRecorder?
     let trace: CallTrace
 
     init(tap: StreamUsageTap, rewriter: StreamRewriter?, trace: CallTrace) {
@@ -137,8 +144,10 @@ final class StreamPipe: @unchecked Sendable {
     func process(_ chunk: ByteBuffer) throws(StreamOverflow) -> ByteBuffer {
         let kept = tap.feed(chunk.readableBytesView).map { ByteBuffer(bytes: $0) } ?? chunk
         if tap.overflowed { throw StreamOverflow(limit: tap.maxEventBytes) }
+        recorder?.observe(kept.readableBytesView)
         let out = rewriter?.rewrite(kept) ?? kept
         if let rewriter, rewriter.overflowed { throw StreamOverflow(limit: tap.maxEventBytes) }
+        recorder?.saveIfReady()
         return out
     }
 
@@ -146,7 +155,23 @@ final class StreamPipe: @unchecked Sendable {
     func end(to writer: inout some ResponseBodyWriter) async throws {
         let rest = tap.finish()
         if !rest.isEmpty { try await write(ByteBuffer(bytes: rest), to: &writer) }
-        if let rewriter { try await write(rewriter.finish(), to: &writer) }
+        if let rewriter {
+            let ending = rewriter.finish()
+            recorder?.saveIfReady()
+            try await write(ending, to: &writer)
+        }
+    }
+
+    /// The event that ends a stream the gateway cut short: the translator's failure in the
+    /// client's format, or the gateway's error event after the upstream's own events.
+    func interrupted(_ message: String, format: WireFormat) -> ByteBuffer {
+        if let rewriter {
+            let failure = rewriter.fail(message)
+            recorder?.saveIfReady()
+            return failure
+        }
+        return GatewayError(status: .badGateway, type: "server_error", code: "stream_interrupted", message: message)
+            .sseEvent(format, sequence: (recorder?.lastSequence ?? -1) + 1)
     }
 
     func write(_ buffer: ByteBuffer, to writer: inout some ResponseBodyWriter) async throws {
@@ -154,11 +179,6 @@ final class StreamPipe: @unchecked Sendable {
         trace.firstByte()
         try await writer.write(buffer)
     }
-}
-
-extension RouteCandidate {
-    /// The wire format the candidate's provider answers in.
-    var upstreamFormat: WireFormat { provider.type.adapter.wireFormat }
 }
 
 /// One event of an upstream stream grew past `MAX_STREAM_EVENT_MB`: the stream is abandoned

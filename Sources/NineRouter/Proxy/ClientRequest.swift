@@ -18,6 +18,8 @@ struct ClientRequest: Sendable {
     let forwardedHeaders: [(name: String, value: String)]
     /// The gateways the call passed through, ours last: sent on as `HopMark.name`.
     var hopMarks: [String] = []
+    /// A `/v1/responses` call's gateway-side state.
+    var responses: ResponsesCall?
     static let maxModelLength = 256
 
     /// The app key from `Authorization: Bearer` or `x-api-key`; nil only when keys are not required.
@@ -77,6 +79,12 @@ struct ClientRequest: Sendable {
                              includeUsage: peek.stream_options?.include_usage ?? false,
                              hasStreamOptions: peek.stream_options != nil, requestID: requestID,
                              forwardedHeaders: HeaderPolicy.forwardable(request.headers), hopMarks: hopMarks)
+    }
+
+    /// What a client-side encoder needs to write this call's answer.
+    func clientContext() -> ClientContext {
+        responses?.context() ?? ClientContext(requestedModel: model, created: Int(Date().timeIntervalSince1970),
+                                              includeUsage: includeUsage)
     }
 
     /// The body for one candidate: untouched when the model name is unchanged, else with

@@ -8,19 +8,28 @@ import RouterCore
 struct FormatBridge: Sendable, Equatable {
     /// nil: the same format in and out, the bytes pass through unparsed.
     let translation: Translation?
-
-    static let passThrough = FormatBridge(translation: nil)
+    /// The format the provider is called in.
+    let upstream: WireFormat
 
     var isPassThrough: Bool { translation == nil }
 
-    static func between(_ endpoint: V1Endpoint, _ provider: ProviderType) -> FormatBridge? {
-        if provider == endpoint.nativeProvider { return .passThrough }
-        return Translation.between(client: endpoint.wireFormat, provider: provider.adapter.wireFormat).map(FormatBridge.init)
+    /// How a call on `endpoint` reaches `provider` for `model`: a native Responses connection
+    /// takes Responses calls (and its Responses-only models) in Responses; otherwise the
+    /// endpoint's own provider type passes through and every other is translated.
+    static func between(_ endpoint: V1Endpoint, _ provider: ProviderConnection, model: String) -> FormatBridge? {
+        let upstream = provider.upstreamFormat(for: endpoint.wireFormat, model: model)
+        let responses = upstream == .openAIResponses || endpoint.wireFormat == .openAIResponses
+        if upstream == endpoint.wireFormat || (!responses && provider.type == endpoint.nativeProvider) {
+            return FormatBridge(translation: nil, upstream: upstream)
+        }
+        return Translation.between(client: endpoint.wireFormat, provider: upstream)
+            .map { FormatBridge(translation: $0, upstream: upstream) }
     }
 
     /// The path under the provider's base URL, or nil for the endpoint's own.
     func upstreamPath(provider: ProviderType, model: String, streaming: Bool) throws(GatewayError) -> String? {
         guard !isPassThrough else { return nil }
+        if upstream == .openAIResponses { return V1Endpoint.responses.upstreamPath }
         do {
             return try provider.adapter.chatPath(model: model, streaming: streaming)
         } catch {
@@ -29,9 +38,17 @@ struct FormatBridge: Sendable, Equatable {
     }
 
     /// The request body for the provider; `addingStreamUsage` asks an OpenAI stream for usage.
-    func requestBody(_ call: ClientRequest, upstreamModel: String, addingStreamUsage: Bool = false) throws(GatewayError) -> [UInt8] {
-        guard let translation else { return call.body(for: upstreamModel, addingStreamUsage: addingStreamUsage) }
-        guard let object = try? JSONSerialization.jsonObject(with: Data(call.body.readableBytesView)) as? [String: Any] else {
+    /// A Responses call that continues turns the provider does not hold gets them written in.
+    func requestBody(_ call: ClientRequest, provider: ProviderConnection, upstreamModel: String,
+                     addingStreamUsage: Bool = false) throws(GatewayError) -> [UInt8] {
+        let continued = call.responses?.requestObject(forNative: isPassThrough, providerID: provider.id)
+        guard let translation else {
+            guard var continued else { return call.body(for: upstreamModel, addingStreamUsage: addingStreamUsage) }
+            continued["model"] = upstreamModel
+            return Array(JSONText.compact(continued).utf8)
+        }
+        guard let object = continued
+            ?? (try? JSONSerialization.jsonObject(with: Data(call.body.readableBytesView)) as? [String: Any]) else {
             throw GatewayError.invalidRequest("The body must be a JSON object.", code: "invalid_json")
         }
         do {
@@ -44,19 +61,18 @@ struct FormatBridge: Sendable, Equatable {
     }
 
     /// A translator for a streamed answer, or nil when the bytes pass through.
-    func streamRewriter(requestedModel: String, includeUsage: Bool, maxEventBytes: Int) -> StreamRewriter? {
-        translation?.stream(requestedModel: requestedModel, includeUsage: includeUsage, created: Int(Date().timeIntervalSince1970))
-            .map { StreamRewriter($0, maxEventBytes: maxEventBytes) }
+    func streamRewriter(_ context: ClientContext, maxEventBytes: Int) -> StreamRewriter? {
+        translation?.stream(context).map { StreamRewriter($0, maxEventBytes: maxEventBytes) }
     }
 
     /// A whole answer from the provider in the client's format: a success translated, an
     /// error's message carried into the client's envelope with the provider's status.
-    func answerBody(_ body: [UInt8], status: Int, requestedModel: String) -> [UInt8] {
+    func answerBody(_ body: [UInt8], status: Int, context: ClientContext) -> [UInt8] {
         guard let translation, let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any] else {
             return body
         }
         let translated = (200..<300).contains(status)
-            ? translation.answer(object, requestedModel: requestedModel, created: Int(Date().timeIntervalSince1970))
+            ? translation.answer(object, context: context)
             : Self.errorBody(object, status: status, client: translation.client.family)
         return (try? JSONSerialization.data(withJSONObject: translated)).map { Array($0) } ?? body
     }
@@ -101,5 +117,10 @@ final class StreamRewriter: @unchecked Sendable {
     /// What to send when the upstream ends: nothing after a complete answer, else an error event.
     func finish() -> ByteBuffer {
         ByteBuffer(string: translator.finish())
+    }
+
+    /// The client format's failure event, for a stream the gateway ends early.
+    func fail(_ message: String) -> ByteBuffer {
+        ByteBuffer(string: translator.fail(message))
     }
 }

@@ -71,8 +71,14 @@ struct GatewayError: Error, Sendable {
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
-    /// The same error as one SSE event, for a stream that already started.
-    func sseEvent(_ format: WireFormat) -> ByteBuffer {
+    /// The same error as one SSE event, for a stream that already started (a Responses stream's
+    /// `error` event numbered `sequence`).
+    func sseEvent(_ format: WireFormat, sequence: Int = 0) -> ByteBuffer {
+        if format == .openAIResponses {
+            let event: [String: Any] = ["type": "error", "code": code ?? type, "message": message, "param": param ?? NSNull(),
+                                        "sequence_number": sequence]
+            return ByteBuffer(string: "event: error\ndata: \(JSONText.compact(event))\n\n")
+        }
         let data = (try? JSONSerialization.data(withJSONObject: body(format), options: [.sortedKeys])) ?? Data()
         let json = String(decoding: data, as: UTF8.self)
         switch format.family {

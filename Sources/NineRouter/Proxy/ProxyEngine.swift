@@ -15,6 +15,8 @@ struct ProxyEngine: Sendable {
     let recorder: CallRecorder
     let clientAddress: ClientAddress
     let hostGuard: HostGuard
+    /// Responses API responses handed out, by owner.
+    let responses: ResponseStore
     /// This gateway's mark on the calls it forwards (see `HopMark`).
     let gatewayID: String
 
@@ -35,8 +37,9 @@ struct ProxyEngine: Sendable {
             trace.identify(key: key)
             if key == nil { try hostGuard.check(request) }
             try HostGuard.checkJSON(request)
-            let call = try await ClientRequest.read(request, appKey: key, limits: limits, requestID: requestID,
+            var call = try await ClientRequest.read(request, appKey: key, limits: limits, requestID: requestID,
                                                    hopMarks: marks + [gatewayID])
+            if endpoint == .responses { call.responses = try ResponsesCall.prepare(call, store: responses) }
             trace.asked(model: call.model, stream: call.stream)
             if call.stream && !endpoint.supportsStreaming {
                 throw GatewayError.invalidRequest("'stream' is not supported on \(endpoint.rawValue)", param: "stream")
@@ -124,7 +127,7 @@ struct ProxyEngine: Sendable {
                               param: "model")
         }
         let speaking = resolution.candidates.filter {
-            FormatBridge.between(endpoint, $0.provider.type) != nil
+            FormatBridge.between(endpoint, $0.provider, model: $0.upstreamModel) != nil
         }
         guard !speaking.isEmpty else {
             let others = Set(resolution.candidates.map(\.provider.type.rawValue)).sorted().joined(separator: ", ")

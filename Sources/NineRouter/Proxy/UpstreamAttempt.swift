@@ -54,14 +54,16 @@ struct UpstreamAttempt {
         let token = InflightToken(state: state, key: candidate.key)
         let provider = candidate.provider
         let began = trace.elapsedMs
-        let bridge = FormatBridge.between(endpoint, provider.type) ?? .passThrough
+        let bridge = FormatBridge.between(endpoint, provider, model: candidate.upstreamModel)
+            ?? FormatBridge(translation: nil, upstream: provider.type.adapter.wireFormat)
         // Usage for the record: an OpenAI stream is asked for its usage chunk even when the app was not.
         let addUsage = bridge.isPassThrough && provider.type == .openai && call.stream && !call.includeUsage
             && (endpoint == .chatCompletions || endpoint == .completions)
         let body: [UInt8]
         let path: String
         do {
-            body = try bridge.requestBody(call, upstreamModel: candidate.upstreamModel, addingStreamUsage: addUsage)
+            body = try bridge.requestBody(call, provider: provider, upstreamModel: candidate.upstreamModel,
+                                          addingStreamUsage: addUsage)
             path = try bridge.upstreamPath(provider: provider.type, model: candidate.upstreamModel, streaming: call.stream)
                 ?? endpoint.upstreamPath
         } catch {

@@ -4,6 +4,7 @@ import RouterCore
 /// that speaks it natively, and the path under that provider's base URL.
 enum V1Endpoint: String, Sendable {
     case chatCompletions = "/chat/completions"
+    case responses = "/responses"
     case completions = "/completions"
     case embeddings = "/embeddings"
     case messages = "/v1/messages"
@@ -15,6 +16,7 @@ enum V1Endpoint: String, Sendable {
     var wireFormat: WireFormat {
         switch self {
         case .chatCompletions: .openAIChat
+        case .responses: .openAIResponses
         case .completions: .openAICompletions
         case .embeddings: .openAIEmbeddings
         case .messages: .anthropicMessages

@@ -11,6 +11,7 @@ struct V1Routes {
         v1.post("chat/completions") { request, context in
             await engine.handle(request, context: context, endpoint: .chatCompletions)
         }
+        ResponsesRoutes(engine: engine).register(on: v1)
         v1.post("completions") { request, context in
             await engine.handle(request, context: context, endpoint: .completions)
         }

@@ -94,6 +94,15 @@ public struct AppDatabase: Sendable {
         migrator.registerMigration("v3-billing-headers") { db in
             try db.execute(sql: "ALTER TABLE provider ADD COLUMN allow_client_billing_headers INTEGER NOT NULL DEFAULT 0")
         }
+        migrator.registerMigration("v4-responses") { db in
+            try db.execute(sql: """
+                ALTER TABLE provider ADD COLUMN native_responses INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE provider ADD COLUMN responses_only_models TEXT NOT NULL DEFAULT '[]';
+                UPDATE provider SET native_responses = 1
+                    WHERE type = 'openai' AND base_url IN ('https://api.openai.com/v1', 'https://api.openai.com/v1/');
+                """)
+            try ResponseStore.createSchema(db)
+        }
         return migrator
     }
 }

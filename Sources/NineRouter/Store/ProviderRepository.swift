@@ -20,8 +20,9 @@ struct ProviderRepository: Sendable {
         var stored = provider
         stored.id = try database.insert("""
             INSERT INTO provider (name, type, base_url, api_key_enc, models, enabled, priority, weight,
-                proxy_pool_id, headers_enc, allow_client_billing_headers, created_at, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                proxy_pool_id, headers_enc, allow_client_billing_headers, native_responses, responses_only_models,
+                created_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, arguments(provider) + [provider.createdAt, provider.updatedAt])
         return stored
     }
@@ -29,7 +30,8 @@ struct ProviderRepository: Sendable {
     func update(_ provider: ProviderConnection) throws {
         try database.execute("""
             UPDATE provider SET name = ?, type = ?, base_url = ?, api_key_enc = ?, models = ?, enabled = ?,
-                priority = ?, weight = ?, proxy_pool_id = ?, headers_enc = ?, allow_client_billing_headers = ?, updated_at = ?
+                priority = ?, weight = ?, proxy_pool_id = ?, headers_enc = ?, allow_client_billing_headers = ?,
+                native_responses = ?, responses_only_models = ?, updated_at = ?
             WHERE id = ?
             """, arguments(provider) + [provider.updatedAt, provider.id])
     }
@@ -40,7 +42,8 @@ struct ProviderRepository: Sendable {
 
     private func arguments(_ p: ProviderConnection) -> StatementArguments {
         [p.name, p.type.rawValue, p.baseURL, secrets.seal(p.apiKey), JSONColumn.encode(p.models), p.enabled,
-         p.priority, p.weight, p.proxyPoolID, secrets.seal(JSONColumn.encode(p.headers)), p.allowClientBillingHeaders]
+         p.priority, p.weight, p.proxyPoolID, secrets.seal(JSONColumn.encode(p.headers)), p.allowClientBillingHeaders,
+         p.nativeResponses, JSONColumn.encode(p.responsesOnlyModels)]
     }
 
     private func decode(_ row: Row) throws -> ProviderConnection {
@@ -53,7 +56,8 @@ struct ProviderRepository: Sendable {
             enabled: row["enabled"], priority: row["priority"], weight: row["weight"],
             proxyPoolID: row["proxy_pool_id"],
             headers: JSONColumn.decode([String: String].self, from: headersJSON) ?? [:],
-            allowClientBillingHeaders: row["allow_client_billing_headers"],
+            allowClientBillingHeaders: row["allow_client_billing_headers"], nativeResponses: row["native_responses"],
+            responsesOnlyModels: JSONColumn.decode([String].self, from: row["responses_only_models"]) ?? [],
             createdAt: row["created_at"], updatedAt: row["updated_at"])
     }
 }

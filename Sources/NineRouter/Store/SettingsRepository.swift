@@ -20,6 +20,8 @@ struct SettingsRepository: Sendable {
         if let v = values["max_attempts"], let n = Int(v) { settings.maxAttempts = n }
         if let v = values["observability_enabled"] { settings.observabilityEnabled = v == "true" }
         if let v = values["observability_max_records"], let n = Int(v) { settings.observabilityMaxRecords = n }
+        if let v = values["responses_retention_days"], let n = Int(v) { settings.responsesRetentionDays = n }
+        if let v = values["responses_max_stored"], let n = Int(v) { settings.responsesMaxStored = n }
         return settings
     }
 
@@ -30,6 +32,8 @@ struct SettingsRepository: Sendable {
             ("max_attempts", String(settings.maxAttempts)),
             ("observability_enabled", String(settings.observabilityEnabled)),
             ("observability_max_records", String(settings.observabilityMaxRecords)),
+            ("responses_retention_days", String(settings.responsesRetentionDays)),
+            ("responses_max_stored", String(settings.responsesMaxStored)),
         ]
         try database.writer.write { db in
             for (key, value) in values {

@@ -32,6 +32,7 @@ extension AnthropicMessages {
                     switch block["type"] as? String {
                     case "text": parts.append(.text(block["text"] as? String ?? ""))
                     case "image": parts.append(.image(url: try imageURL(block["source"])))
+                    case "document": parts.append(try document(block))
                     case "tool_result":
                         hub.messages.append(HubMessage(role: .tool, parts: [
                             .toolResult(callID: block["tool_use_id"] as? String ?? "", text: toolResultText(block["content"])),
@@ -76,6 +77,10 @@ extension AnthropicMessages {
             }
             if choice["disable_parallel_tool_use"] as? Bool == true { hub.parallelToolCalls = false }
         }
+        if let format = (body["output_config"] as? [String: Any])?["format"] as? [String: Any],
+           format["type"] as? String == "json_schema" {
+            hub.outputFormat = .jsonSchema(schema: format["schema"].map(JSONText.compact))
+        }
         hub.keepExtras(of: body, modelled: modelledFields, family: .anthropic)
         return hub
     }
@@ -103,6 +108,11 @@ extension AnthropicMessages {
         if let stop = hub.stop { out["stop_sequences"] = stop }
         if hub.stream { out["stream"] = true }
         if let user = hub.user { out["metadata"] = ["user_id": user] }
+        if let budget = hub.reasoning?.budget(minimal: 1024, low: 1024, medium: 4096, high: 16384) {
+            // Anthropic wants the budget below max_tokens; the answer keeps at least as much room as asked.
+            out["thinking"] = ["type": "enabled", "budget_tokens": budget]
+            out["max_tokens"] = (hub.maxTokens ?? defaultMaxTokens) + budget
+        }
         if !hub.system.isEmpty { out["system"] = hub.system.joined(separator: "\n\n") }
         var messages: [[String: Any]] = []
         for message in hub.messages {
@@ -130,6 +140,10 @@ extension AnthropicMessages {
         }
         if hub.parallelToolCalls == false, choice != nil { choice?["disable_parallel_tool_use"] = true }
         if let choice { out["tool_choice"] = choice }
+        if case .jsonSchema(let schema, _, _) = hub.outputFormat {
+            // Anthropic's structured outputs; plain JSON mode has no Anthropic counterpart and is left to the prompt.
+            out["output_config"] = ["format": ["type": "json_schema", "schema": JSONText.object(schema) ?? ["type": "object"]]]
+        }
         hub.addExtras(to: &out, family: .anthropic)
         return out
     }
@@ -142,6 +156,7 @@ extension AnthropicMessages {
                 if !text.isEmpty { blocks.append(["type": "text", "text": text]) }
             case .text(let text): blocks.append(["type": "text", "text": text])
             case .image(let url): blocks.append(["type": "image", "source": try imageSource(url)])
+            case .file(let url, _): blocks.append(["type": "document", "source": try documentSource(url)])
             case .toolCall(let call):
                 blocks.append(["type": "tool_use", "id": call.id, "name": call.name,
                                "input": JSONText.object(call.arguments) as? [String: Any] ?? [String: Any]()])
@@ -172,9 +187,29 @@ extension AnthropicMessages {
         }
     }
 
+    /// A PDF or plain-text document block as a file part.
+    private static func document(_ block: [String: Any]) throws(TranslationError) -> HubPart {
+        let source = block["source"] as? [String: Any] ?? [:]
+        if source["type"] as? String == "text" {
+            let data = Data((source["data"] as? String ?? "").utf8).base64EncodedString()
+            return .file(url: "data:text/plain;base64," + data, filename: block["title"] as? String)
+        }
+        return .file(url: try imageURL(source), filename: block["title"] as? String)
+    }
+
     static func toolResultText(_ content: Any?) -> String {
         if let text = content as? String { return text }
         return (content as? [[String: Any]] ?? []).compactMap { $0["text"] as? String }.joined(separator: "\n")
+    }
+
+    /// A document's source: plain text as text, anything else (PDF) as an image source is.
+    static func documentSource(_ url: String) throws(TranslationError) -> [String: Any] {
+        let prefix = "data:text/plain;base64,"
+        guard url.hasPrefix(prefix) else { return try imageSource(url) }
+        guard let data = Data(base64Encoded: String(url.dropFirst(prefix.count))) else {
+            throw TranslationError(message: "file data is not valid base64", param: "messages")
+        }
+        return ["type": "text", "media_type": "text/plain", "data": String(decoding: data, as: UTF8.self)]
     }
 
     /// `data:image/png;base64,...` becomes a base64 source; an http(s) URL a URL source.

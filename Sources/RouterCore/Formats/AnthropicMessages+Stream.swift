@@ -32,6 +32,7 @@ extension AnthropicMessages {
                 switch delta["type"] as? String {
                 case "text_delta": return [.text(delta["text"] as? String ?? "", choice: 0)]
                 case "thinking_delta": return [.reasoning(delta["thinking"] as? String ?? "", choice: 0)]
+                case "signature_delta": return [.reasoningSignature(delta["signature"] as? String ?? "", choice: 0)]
                 case "input_json_delta":
                     guard let number = toolCalls[object["index"] as? Int ?? 0] else { return [] }
                     return [.toolArguments(delta["partial_json"] as? String ?? "", call: number, choice: 0)]

@@ -7,7 +7,9 @@ public enum AnthropicMessages: RequestDecoding, RequestEncoding, AnswerDecoding,
         for block in object["content"] as? [[String: Any]] ?? [] {
             switch block["type"] as? String {
             case "text": choice.text += block["text"] as? String ?? ""
-            case "thinking": choice.reasoning += block["thinking"] as? String ?? ""
+            case "thinking":
+                choice.reasoning += block["thinking"] as? String ?? ""
+                choice.reasoningSignature = block["signature"] as? String ?? choice.reasoningSignature
             case "tool_use":
                 choice.toolCalls.append(HubToolCall(id: block["id"] as? String ?? "", name: block["name"] as? String ?? "",
                                                     arguments: JSONText.compact(block["input"] ?? [String: Any]())))
@@ -17,9 +19,13 @@ public enum AnthropicMessages: RequestDecoding, RequestEncoding, AnswerDecoding,
         return HubAnswer(id: object["id"] as? String ?? "anthropic", choices: [choice], usage: usage(object["usage"]))
     }
 
-    public static func encodeAnswer(_ answer: HubAnswer, requestedModel: String, created: Int) -> [String: Any] {
+    public static func encodeAnswer(_ answer: HubAnswer, context: ClientContext) -> [String: Any] {
+        let requestedModel = context.requestedModel
         let choice = answer.choices.first ?? HubChoice(index: 0, finish: .stop)
         var content: [[String: Any]] = []
+        if let signature = choice.reasoningSignature, !choice.reasoning.isEmpty {
+            content.append(["type": "thinking", "thinking": choice.reasoning, "signature": signature])
+        }
         if !choice.text.isEmpty { content.append(["type": "text", "text": choice.text]) }
         for call in choice.toolCalls {
             content.append(["type": "tool_use", "id": call.id, "name": call.name,

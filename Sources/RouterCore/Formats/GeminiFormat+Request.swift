@@ -68,7 +68,7 @@ extension GeminiFormat: RequestEncoding {
         switch hub.outputFormat {
         case .jsonObject:
             config["responseMimeType"] = "application/json"
-        case .jsonSchema(let schema):
+        case .jsonSchema(let schema, _, _):
             config["responseMimeType"] = "application/json"
             if let schema = JSONText.object(schema) { config["responseJsonSchema"] = schema }
         case nil:
@@ -95,6 +95,11 @@ extension GeminiFormat: RequestEncoding {
         if let value = hub.presencePenalty { config["presencePenalty"] = value }
         if let value = hub.frequencyPenalty { config["frequencyPenalty"] = value }
         if let value = hub.seed { config["seed"] = value }
+        if let budget = hub.reasoning?.budget(minimal: 512, low: 1024, medium: 8192, high: 24576) {
+            config["thinkingConfig"] = ["thinkingBudget": budget, "includeThoughts": hub.reasoning?.summary != nil]
+        } else if hub.reasoning?.effort == "none" {
+            config["thinkingConfig"] = ["thinkingBudget": 0]
+        }
         if hub.logprobs {
             throw TranslationError(message: "'logprobs' is not supported for Gemini models through this gateway", param: "logprobs")
         }
@@ -114,6 +119,12 @@ extension GeminiFormat: RequestEncoding {
             var file: [String: Any] = ["fileUri": url]
             if let mime = mimeType(ofURL: url) { file["mimeType"] = mime }
             return ["fileData": file]
+        case .file(let url, _):
+            let source = try AnthropicMessages.imageSource(url)
+            if source["type"] as? String == "base64" {
+                return ["inlineData": ["mimeType": source["media_type"] ?? "application/pdf", "data": source["data"] ?? ""]]
+            }
+            return ["fileData": ["fileUri": url, "mimeType": mimeType(ofURL: url) ?? "application/pdf"]]
         case .audio(let format, let data):
             return ["inlineData": ["mimeType": "audio/" + format, "data": data]]
         default:

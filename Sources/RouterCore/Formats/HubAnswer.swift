@@ -20,13 +20,17 @@ public struct HubChoice: Sendable, Equatable, Codable {
     public var text: String
     /// Reasoning shown to the client (Anthropic thinking, Gemini thought summaries).
     public var reasoning: String
+    /// The provider's signature over the reasoning (Anthropic), so it can be sent back.
+    public var reasoningSignature: String?
     public var toolCalls: [HubToolCall]
     public var finish: HubFinish
 
-    public init(index: Int, text: String = "", reasoning: String = "", toolCalls: [HubToolCall] = [], finish: HubFinish) {
+    public init(index: Int, text: String = "", reasoning: String = "", reasoningSignature: String? = nil,
+                toolCalls: [HubToolCall] = [], finish: HubFinish) {
         self.index = index
         self.text = text
         self.reasoning = reasoning
+        self.reasoningSignature = reasoningSignature
         self.toolCalls = toolCalls
         self.finish = finish
     }
@@ -82,5 +86,11 @@ public protocol AnswerDecoding {
 /// Writes a hub answer as one wire format's client expects it, naming the model the client
 /// asked for.
 public protocol AnswerEncoding {
-    static func encodeAnswer(_ answer: HubAnswer, requestedModel: String, created: Int) -> [String: Any]
+    static func encodeAnswer(_ answer: HubAnswer, context: ClientContext) -> [String: Any]
+}
+
+extension AnswerEncoding {
+    public static func encodeAnswer(_ answer: HubAnswer, requestedModel: String, created: Int) -> [String: Any] {
+        encodeAnswer(answer, context: ClientContext(requestedModel: requestedModel, created: created))
+    }
 }

@@ -25,6 +25,10 @@ public struct HubRequest: Sendable, Equatable, Codable {
     /// The client asked for token log probabilities.
     public var logprobs = false
     public var outputFormat: HubOutputFormat?
+    /// How hard the model should think, and whether to show a summary of it.
+    public var reasoning: HubReasoning?
+    /// The client's key-value tags for the request (OpenAI `metadata`).
+    public var metadata: [String: String]?
     /// Top-level fields the client's decoder does not model, as compact JSON text, with the
     /// family that wrote them: an encoder of the same family sends them on (between formats of
     /// one family, such as OpenAI's chat and Responses), any other leaves them out.
@@ -48,11 +52,36 @@ public struct HubRequest: Sendable, Equatable, Codable {
     }
 }
 
+/// Reasoning the client asked for: OpenAI's `effort` (minimal, low, medium, high) and
+/// `summary` (auto, concise, detailed).
+public struct HubReasoning: Sendable, Equatable, Codable {
+    public var effort: String?
+    public var summary: String?
+
+    public init(effort: String?, summary: String?) {
+        self.effort = effort
+        self.summary = summary
+    }
+
+    /// A thinking budget in tokens for providers that take one, from `effort` (nil: none asked).
+    public func budget(minimal: Int, low: Int, medium: Int, high: Int) -> Int? {
+        switch effort {
+        case "minimal": minimal
+        case "low": low
+        case "medium": medium
+        case "high", "xhigh": high
+        case nil: summary == nil ? nil : medium
+        default: nil
+        }
+    }
+}
+
 /// Structured output the client asked for.
 public enum HubOutputFormat: Sendable, Equatable, Codable {
     case jsonObject
-    /// A JSON Schema (compact JSON text) the answer must follow.
-    case jsonSchema(schema: String?)
+    /// A JSON Schema (compact JSON text) the answer must follow, with the name and strictness
+    /// OpenAI asks for.
+    case jsonSchema(schema: String?, name: String? = nil, strict: Bool? = nil)
 }
 
 public struct HubMessage: Sendable, Equatable, Codable {
@@ -77,6 +106,8 @@ public enum HubPart: Sendable, Equatable, Codable {
     case image(url: String)
     case toolCall(HubToolCall)
     case toolResult(callID: String, text: String)
+    /// A document (PDF, text) as a URL: `data:<type>;base64,…` or http(s).
+    case file(url: String, filename: String?)
     /// Audio inline, base64 (`format`: wav, mp3).
     case audio(format: String, data: String)
     /// Reasoning of an earlier assistant turn, with the provider's signature when it gave one
@@ -92,6 +123,7 @@ extension HubPart {
         switch self {
         case .text: "text"
         case .image: "image"
+        case .file: "file"
         case .toolCall: "tool_call"
         case .toolResult: "tool_result"
         case .audio: "input_audio"

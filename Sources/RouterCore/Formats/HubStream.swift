@@ -6,6 +6,8 @@ public enum HubEvent: Sendable, Equatable {
     case started(id: String)
     case text(String, choice: Int)
     case reasoning(String, choice: Int)
+    /// The provider's signature over the reasoning so far (Anthropic's `signature_delta`).
+    case reasoningSignature(String, choice: Int)
     /// A tool call begins; `arguments` holds what came with its start (all of it, for providers
     /// that send calls whole).
     case toolCallStarted(id: String, name: String, arguments: String, call: Int, choice: Int)
@@ -54,5 +56,9 @@ public struct HubStreamTranslator: StreamTranslator {
 
     public mutating func finish() -> String {
         decoder.finish().map { encoder.encode($0) }.joined() + encoder.finish()
+    }
+
+    public mutating func fail(_ message: String) -> String {
+        encoder.encode(.failed(message: message, type: "server_error"))
     }
 }

@@ -1,11 +1,11 @@
 import Foundation
 
 /// JSON text from JSON objects, with sorted keys so equal objects give equal text.
-enum JSONText {
+public enum JSONText {
     /// Any JSON value — object, array or a bare string, number, bool or null a client put where
     /// an object belongs — as compact text. (Foundation traps, rather than throws, on a bare value
     /// unless fragments are allowed, and on anything that is not JSON.)
-    static func compact(_ object: Any) -> String {
+    public static func compact(_ object: Any) -> String {
         guard JSONSerialization.isValidJSONObject([object]),
               let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .fragmentsAllowed])
         else { return "{}" }
@@ -13,8 +13,13 @@ enum JSONText {
     }
 
     /// JSON text parsed back into objects; nil for nil or text that is not JSON.
-    static func object(_ text: String?) -> Any? {
+    public static func object(_ text: String?) -> Any? {
         text.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8), options: [.fragmentsAllowed]) }
+    }
+
+    /// JSON object text as a dictionary; empty for anything else.
+    public static func dictionary(_ text: String) -> [String: Any] {
+        object(text) as? [String: Any] ?? [:]
     }
 
     /// Appends a turn of `items` (under `key`) for `role`, merged into the last turn when that

@@ -17,11 +17,14 @@ extension OpenAIChat {
         hub.frequencyPenalty = chat["frequency_penalty"] as? Double
         hub.seed = chat["seed"] as? Int
         hub.logprobs = chat["logprobs"] as? Bool == true
+        if let effort = chat["reasoning_effort"] as? String { hub.reasoning = HubReasoning(effort: effort, summary: nil) }
         if let format = chat["response_format"] as? [String: Any] {
             switch format["type"] as? String {
             case "json_object": hub.outputFormat = .jsonObject
             case "json_schema":
-                hub.outputFormat = .jsonSchema(schema: ((format["json_schema"] as? [String: Any])?["schema"]).map(JSONText.compact))
+                let spec = format["json_schema"] as? [String: Any] ?? [:]
+                hub.outputFormat = .jsonSchema(schema: spec["schema"].map(JSONText.compact), name: spec["name"] as? String,
+                                               strict: spec["strict"] as? Bool)
             default: break
             }
         }
@@ -81,7 +84,7 @@ extension OpenAIChat {
     static let modelledFields: Set<String> = [
         "model", "messages", "n", "max_tokens", "max_completion_tokens", "temperature", "top_p", "top_k", "stop", "stream",
         "stream_options", "user", "presence_penalty", "frequency_penalty", "seed", "logprobs", "response_format", "tools",
-        "tool_choice", "parallel_tool_calls",
+        "tool_choice", "parallel_tool_calls", "reasoning_effort",
     ]
 
     /// OpenAI content (a string or parts) as hub parts.
@@ -91,12 +94,22 @@ extension OpenAIChat {
             switch part["type"] as? String {
             case "text": .text(part["text"] as? String ?? "")
             case "image_url": .image(url: ((part["image_url"] as? [String: Any])?["url"] as? String) ?? "")
+            case "file":
+                file(part["file"] as? [String: Any] ?? [:])
             case "input_audio":
                 .audio(format: (part["input_audio"] as? [String: Any])?["format"] as? String ?? "wav",
                        data: (part["input_audio"] as? [String: Any])?["data"] as? String ?? "")
             case let type: .unsupported(type: type ?? "?")
             }
         }
+    }
+
+    /// A chat `file` part: inline data (a data URL, or bare base64 taken as a PDF); an uploaded
+    /// file's id means nothing to other providers.
+    private static func file(_ file: [String: Any]) -> HubPart {
+        guard let data = file["file_data"] as? String else { return .unsupported(type: "file_id") }
+        return .file(url: data.hasPrefix("data:") ? data : "data:application/pdf;base64," + data,
+                     filename: file["filename"] as? String)
     }
 
     /// A hub request as a `chat.completions` request body for `model`. A stream asks for its
@@ -112,6 +125,7 @@ extension OpenAIChat {
             out["stream_options"] = ["include_usage": true]
         }
         if let user = hub.user { out["user"] = user }
+        if let effort = hub.reasoning?.effort { out["reasoning_effort"] = effort }
         var messages: [[String: Any]] = []
         if !hub.system.isEmpty { messages.append(["role": "system", "content": hub.system.joined(separator: "\n\n")]) }
         for message in hub.messages { messages += try encode(message) }
@@ -132,6 +146,14 @@ extension OpenAIChat {
         case nil: break
         }
         if hub.parallelToolCalls == false { out["parallel_tool_calls"] = false }
+        switch hub.outputFormat {
+        case .jsonObject: out["response_format"] = ["type": "json_object"]
+        case .jsonSchema(let schema, let name, let strict):
+            var spec: [String: Any] = ["name": name ?? "response", "schema": JSONText.object(schema) ?? ["type": "object"]]
+            if let strict { spec["strict"] = strict }
+            out["response_format"] = ["type": "json_schema", "json_schema": spec]
+        case nil: break
+        }
         hub.addExtras(to: &out, family: .openai)
         return out
     }
@@ -164,6 +186,10 @@ extension OpenAIChat {
                 switch part {
                 case .text(let value): parts.append(["type": "text", "text": value])
                 case .image(let url): parts.append(["type": "image_url", "image_url": ["url": url]])
+                case .file(let url, let filename) where url.hasPrefix("data:"):
+                    var file: [String: Any] = ["file_data": url]
+                    if let filename { file["filename"] = filename }
+                    parts.append(["type": "file", "file": file])
                 default: try refuse(part)
                 }
             }

@@ -77,6 +77,8 @@ extension OpenAIChat {
             case .reasoning(let text, let choice):
                 // As OpenAI-compatible servers (and LiteLLM) name reasoning text.
                 return announce(choice) + writer.chunk(index: choice, delta: ["reasoning_content": text])
+            case .reasoningSignature:
+                return ""
             case .toolCallStarted(let id, let name, let arguments, let call, let choice):
                 return announce(choice) + writer.chunk(index: choice, delta: ["tool_calls": [[
                     "index": call, "id": id, "type": "function", "function": ["name": name, "arguments": arguments],

@@ -22,7 +22,9 @@ public enum OpenAIChat: RequestDecoding, RequestEncoding, AnswerDecoding, Answer
             total: usage["total_tokens"] as? Int))
     }
 
-    public static func encodeAnswer(_ answer: HubAnswer, requestedModel: String, created: Int) -> [String: Any] {
+    public static func encodeAnswer(_ answer: HubAnswer, context: ClientContext) -> [String: Any] {
+        let requestedModel = context.requestedModel
+        let created = context.created
         let choices: [[String: Any]] = answer.choices.map { choice in
             var message: [String: Any] = ["role": "assistant", "refusal": NSNull(),
                                           "content": choice.text.isEmpty && !choice.toolCalls.isEmpty ? NSNull() : choice.text]

@@ -4,4 +4,6 @@
 public protocol StreamTranslator: Sendable {
     mutating func translate(_ event: SSEParser.Event) -> String
     mutating func finish() -> String
+    /// The gateway ends the stream early (the upstream broke off): the client format's failure.
+    mutating func fail(_ message: String) -> String
 }

@@ -17,6 +17,7 @@ public enum WireAdapters {
     static func requestDecoder(_ format: WireFormat) -> (any RequestDecoding.Type)? {
         switch format {
         case .openAIChat: OpenAIChat.self
+        case .openAIResponses: OpenAIResponses.self
         case .anthropicMessages: AnthropicMessages.self
         default: nil
         }
@@ -43,6 +44,7 @@ public enum WireAdapters {
     static func answerEncoder(_ format: WireFormat) -> (any AnswerEncoding.Type)? {
         switch format {
         case .openAIChat: OpenAIChat.self
+        case .openAIResponses: OpenAIResponses.self
         case .anthropicMessages: AnthropicMessages.self
         default: nil
         }
@@ -57,11 +59,13 @@ public enum WireAdapters {
         }
     }
 
-    static func streamEncoder(_ format: WireFormat, requestedModel: String, includeUsage: Bool,
-                              created: Int) -> (any StreamEncoding)? {
+    static func streamEncoder(_ format: WireFormat, context: ClientContext) -> (any StreamEncoding)? {
         switch format {
-        case .openAIChat: OpenAIChat.StreamEncoder(requestedModel: requestedModel, includeUsage: includeUsage, created: created)
-        case .anthropicMessages: AnthropicMessages.StreamEncoder(requestedModel: requestedModel)
+        case .openAIChat:
+            OpenAIChat.StreamEncoder(requestedModel: context.requestedModel, includeUsage: context.includeUsage,
+                                     created: context.created)
+        case .anthropicMessages: AnthropicMessages.StreamEncoder(requestedModel: context.requestedModel)
+        case .openAIResponses: OpenAIResponses.StreamEncoder(context: context)
         default: nil
         }
     }
@@ -90,18 +94,24 @@ public struct Translation: Sendable, Equatable {
         return try encoder.encodeRequest(decoder.decodeRequest(body), model: model)
     }
 
-    public func answer(_ object: [String: Any], requestedModel: String, created: Int) -> [String: Any] {
+    public func answer(_ object: [String: Any], context: ClientContext) -> [String: Any] {
         guard let decoder = WireAdapters.answerDecoder(provider), let encoder = WireAdapters.answerEncoder(client) else {
             return object
         }
-        return encoder.encodeAnswer(decoder.decodeAnswer(object), requestedModel: requestedModel, created: created)
+        return encoder.encodeAnswer(decoder.decodeAnswer(object), context: context)
+    }
+
+    public func answer(_ object: [String: Any], requestedModel: String, created: Int) -> [String: Any] {
+        answer(object, context: ClientContext(requestedModel: requestedModel, created: created))
+    }
+
+    public func stream(_ context: ClientContext) -> HubStreamTranslator? {
+        guard let decoder = WireAdapters.streamDecoder(provider), let encoder = WireAdapters.streamEncoder(client, context: context)
+        else { return nil }
+        return HubStreamTranslator(decoder, encoder)
     }
 
     public func stream(requestedModel: String, includeUsage: Bool, created: Int) -> HubStreamTranslator? {
-        guard let decoder = WireAdapters.streamDecoder(provider),
-              let encoder = WireAdapters.streamEncoder(client, requestedModel: requestedModel, includeUsage: includeUsage,
-                                                       created: created)
-        else { return nil }
-        return HubStreamTranslator(decoder, encoder)
+        stream(ClientContext(requestedModel: requestedModel, created: created, includeUsage: includeUsage))
     }
 }

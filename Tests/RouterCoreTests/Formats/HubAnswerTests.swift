@@ -18,10 +18,13 @@ import Testing
              "usage":{"input_tokens":10,"cache_read_input_tokens":30,"cache_creation_input_tokens":2,"output_tokens":9}}
             """#))
         #expect(answer == HubAnswer(id: "msg_01", choices: [
-            HubChoice(index: 0, text: "Checking.", reasoning: "Let me see",
+            HubChoice(index: 0, text: "Checking.", reasoning: "Let me see", reasoningSignature: "sig",
                       toolCalls: [HubToolCall(id: "toolu_1", name: "get_weather", arguments: #"{"city":"Paris"}"#)],
                       finish: .toolCalls),
         ], usage: HubUsage(input: 42, output: 9, cacheRead: 30, cacheWrite: 2)))
+        // Written back for an Anthropic client, the thinking keeps its signature.
+        let content = AnthropicMessages.encodeAnswer(answer, requestedModel: "smart", created: 7)["content"] as? [[String: Any]]
+        #expect(content?.first?["type"] as? String == "thinking" && content?.first?["signature"] as? String == "sig")
         let openAI = OpenAIChat.encodeAnswer(answer, requestedModel: "smart", created: 7)
         #expect(openAI["id"] as? String == "chatcmpl-msg_01")
         #expect(openAI["model"] as? String == "smart")
@@ -33,6 +36,8 @@ import Testing
         back.id = answer.id
         back.usage.cacheWrite = 2
         back.usage.total = nil
+        // OpenAI's chat shape has no place for a signature.
+        back.choices[0].reasoningSignature = "sig"
         #expect(back == answer)
     }
 

@@ -24,7 +24,7 @@ import Testing
         expected.system = ["Be brief."]
         expected.messages = [
             HubMessage(role: .user, parts: [.text("What is this?"), .image(url: "data:image/png;base64,iVBOR"),
-                                            .unsupported(type: "file")]),
+                                            .unsupported(type: "file_id")]),
             HubMessage(role: .assistant, parts: [.toolCall(HubToolCall(id: "call_1", name: "look", arguments: #"{"x":1}"#))]),
             HubMessage(role: .tool, parts: [.toolResult(callID: "call_1", text: "a cat")]),
         ]
@@ -38,7 +38,7 @@ import Testing
         expected.stream = true
         #expect(hub == expected)
         // A part the target cannot take is refused by name, in the target's words.
-        #expect(throws: TranslationError(message: "content part 'file' cannot be sent to an Anthropic model",
+        #expect(throws: TranslationError(message: "content part 'file_id' cannot be sent to an Anthropic model",
                                          param: "messages")) {
             try AnthropicMessages.encodeRequest(hub, model: "claude")
         }

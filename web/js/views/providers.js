@@ -104,7 +104,7 @@ export async function render(container) {
   function edit(provider) {
     const creating = !provider;
     const p = provider || { type: 'openai', models: [], priority: 0, weight: 1, enabled: true, proxy_pool_id: null,
-      allow_client_billing_headers: false };
+      allow_client_billing_headers: false, native_responses: true, responses_only_models: [] };
     const type = select('type', [['openai', 'OpenAI or compatible'], ['anthropic', 'Anthropic'], ['gemini', 'Google Gemini']], p.type);
     const baseURL = h('input', { type: 'url', value: creating ? '' : p.base_url, placeholder: DEFAULT_BASE[p.type], autocomplete: 'off' });
     const baseHint = h('span');
@@ -132,7 +132,19 @@ export async function render(container) {
         field('Weight', h('input', { type: 'number', value: p.weight, min: 1, step: 1 }), { name: 'weight', hint: 'For weighted balancing.' })),
       checkbox('Enabled', 'enabled', p.enabled),
       checkbox('Apps may choose the billing project (OpenAI-Organization, OpenAI-Project headers)',
-        'allow_client_billing_headers', p.allow_client_billing_headers));
+        'allow_client_billing_headers', p.allow_client_billing_headers),
+      checkbox('Serves the Responses API itself (/v1/responses passes through; off: translated to chat). OpenAI connections only.',
+        'native_responses', p.native_responses),
+      field('Responses-only models', h('textarea', { rows: 2 }, (p.responses_only_models || []).join('\n')),
+        { name: 'responses_only_models', hint: 'One per line: models that exist only on /v1/responses (codex, pro); chat calls to them are translated. Needs the box above.' }));
+    const native = form.elements.native_responses;
+    let nativeTouched = !creating;
+    native.addEventListener('change', () => { nativeTouched = true; });
+    const updateNative = () => {
+      if (!nativeTouched) native.checked = type.value === 'openai' && ['', DEFAULT_BASE.openai].includes(baseURL.value.trim());
+    };
+    baseURL.addEventListener('input', updateNative);
+    type.addEventListener('change', updateNative);
     formDialog(creating ? 'Add provider' : `Edit ${p.name}`, form, creating ? 'Add provider' : 'Save', async (v) => {
       const payload = {
         name: v.name.value.trim(),
@@ -144,6 +156,10 @@ export async function render(container) {
         enabled: v.enabled.checked,
         allow_client_billing_headers: v.allow_client_billing_headers.checked,
       };
+      if (v.type.value === 'openai') {
+        payload.native_responses = v.native_responses.checked;
+        payload.responses_only_models = list(v.responses_only_models.value);
+      }
       if (v.base_url.value.trim()) payload.base_url = v.base_url.value.trim();
       else if (creating || v.type.value !== p.type) payload.base_url = DEFAULT_BASE[v.type.value];
       if (v.api_key.value) payload.api_key = v.api_key.value;

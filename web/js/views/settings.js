@@ -48,6 +48,11 @@ function settingsForm(settings) {
     checkbox('Record every call (logs, stats, costs)', 'observability_enabled', settings.observability_enabled),
     field('Call records kept in full', h('input', { type: 'number', min: 10, max: 1000000, value: settings.observability_max_records }),
       { name: 'observability_max_records', hint: 'The newest calls in Logs; totals are kept regardless.' }),
+    h('div', { class: 'row' },
+      field('Stored responses kept (days)', h('input', { type: 'number', min: 1, max: 3650, value: settings.responses_retention_days }),
+        { name: 'responses_retention_days', hint: '/v1/responses answers kept for previous_response_id and retrieval.' }),
+      field('Stored responses kept (most)', h('input', { type: 'number', min: 0, max: 10000000, value: settings.responses_max_stored }),
+        { name: 'responses_max_stored', hint: 'The oldest go first.' })),
     h('div', { class: 'actions' }, h('button', { type: 'submit' }, 'Save settings')));
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
@@ -57,6 +62,8 @@ function settingsForm(settings) {
         require_api_key: v.require_api_key.checked, default_strategy: v.default_strategy.value,
         max_attempts: Number(v.max_attempts.value), observability_enabled: v.observability_enabled.checked,
         observability_max_records: Number(v.observability_max_records.value),
+        responses_retention_days: Number(v.responses_retention_days.value),
+        responses_max_stored: Number(v.responses_max_stored.value),
       });
       showErrors(form, null);
       toast('Settings saved.');

@@ -1,0 +1,89 @@
+import Foundation
+import HTTPTypes
+import NIOCore
+import RouterCore
+
+/// The gateway's side of one `/v1/responses` call: the id a translated answer goes out under,
+/// what the response echoes, the earlier turns `previous_response_id` names (checked against
+/// the caller's key before any provider is asked) and, once the answer is known, its storing.
+struct ResponsesCall: Sendable {
+    let id: String
+    let model: String
+    let keyID: Int64?
+    /// The request as the client sent it (JSON object text).
+    let request: String
+    let store: Bool
+    let includeEncrypted: Bool
+    let previousID: String?
+    /// The conversation `previous_response_id` continues, oldest first.
+    let chain: [ResponseStore.Entry]
+    /// This call's input items, each with an id (JSON array text).
+    let input: String
+    let capture = ResponseCapture()
+
+    static func prepare(_ call: ClientRequest, store: ResponseStore) throws(GatewayError) -> ResponsesCall {
+        guard let body = try? JSONSerialization.jsonObject(with: Data(call.body.readableBytesView)) as? [String: Any] else {
+            throw GatewayError.invalidRequest("The body must be a JSON object.", code: "invalid_json")
+        }
+        let previousID = body["previous_response_id"] as? String
+        var chain: [ResponseStore.Entry] = []
+        if let previousID {
+            let found = try? store.chain(endingWith: previousID)
+            guard let found, let last = found.last, last.keyID == call.appKey?.id, last.stored else {
+                throw GatewayError(status: .badRequest, type: "invalid_request_error", code: "previous_response_not_found",
+                                   message: "Previous response with id '\(ProxyEngine.shown(previousID))' not found.",
+                                   param: "previous_response_id")
+            }
+            chain = found
+        }
+        let include = body["include"] as? [String] ?? []
+        return ResponsesCall(id: "resp_" + Self.randomHex(24), model: call.model, keyID: call.appKey?.id,
+                             request: JSONText.compact(body), store: body["store"] as? Bool ?? true,
+                             includeEncrypted: include.contains("reasoning.encrypted_content"), previousID: previousID,
+                             chain: chain, input: JSONText.compact(ResponseItems.identified(body["input"])))
+    }
+
+    /// What the Responses encoders need to write this call's answer.
+    func context(created: Int = Int(Date().timeIntervalSince1970)) -> ClientContext {
+        var context = ClientContext(requestedModel: model, created: created)
+        context.responseID = id
+        context.echo = JSONText.compact(OpenAIResponses.echo(of: JSONText.dictionary(request)))
+        context.includeEncrypted = includeEncrypted
+        context.capture = capture
+        return context
+    }
+
+    /// The request for one candidate as a JSON object: as sent when the connection itself holds
+    /// the earlier turns (native, and the previous response came from it), else with the earlier
+    /// turns written into `input` and `previous_response_id` gone.
+    func requestObject(forNative native: Bool, providerID: Int64) -> [String: Any]? {
+        guard let last = chain.last else { return nil }
+        if native, last.native, last.providerID == providerID { return nil }
+        var body = JSONText.dictionary(request)
+        body.removeValue(forKey: "previous_response_id")
+        var items: [[String: Any]] = []
+        for entry in chain {
+            items += ResponseItems.array(entry.input)
+            items += (JSONText.dictionary(entry.response ?? "{}")["output"] as? [[String: Any]] ?? [])
+        }
+        items += ResponseItems.array(input)
+        body["input"] = native ? ResponseItems.forNative(items) : items
+        return body
+    }
+
+    /// Keeps the answer: the whole response when stored, else only who owns its id.
+    func save(response json: String?, providerID: Int64?, native: Bool, in repository: ResponseStore, settings: RouterSettings) {
+        let object = json.map(JSONText.dictionary) ?? [:]
+        guard let answerID = object["id"] as? String else { return }
+        let entry = ResponseStore.Entry(id: answerID, keyID: keyID, createdAt: Date(), providerID: providerID, native: native,
+                                        stored: store, previousID: previousID, input: store ? input : "[]",
+                                        response: store ? json : nil)
+        try? repository.save(entry)
+        _ = try? repository.prune(days: settings.responsesRetentionDays, maxCount: settings.responsesMaxStored)
+    }
+
+    static func randomHex(_ bytes: Int) -> String {
+        var rng = SystemRandomNumberGenerator()
+        return (0..<bytes).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &rng)) }.joined()
+    }
+}

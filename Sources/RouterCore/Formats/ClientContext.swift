@@ -1,0 +1,44 @@
+import Synchronization
+
+/// What a client-side encoder needs besides the answer: the model name the client asked for,
+/// the creation time, and for OpenAI's Responses API the id the gateway gives the response,
+/// the request fields the response echoes and where the complete response is handed over.
+public struct ClientContext: Sendable {
+    public var requestedModel: String
+    public var created: Int
+    /// OpenAI chat streams: the client asked for the usage chunk.
+    public var includeUsage = false
+    /// Responses: the id the response goes out under.
+    public var responseID: String?
+    /// Responses: the request's fields the response object repeats (compact JSON object text).
+    public var echo: String?
+    /// Responses: the client asked for `reasoning.encrypted_content` (signatures it can send back).
+    public var includeEncrypted = false
+    /// Responses: receives the complete response (signatures included) when it is known.
+    public var capture: ResponseCapture?
+
+    public init(requestedModel: String, created: Int, includeUsage: Bool = false) {
+        self.requestedModel = requestedModel
+        self.created = created
+        self.includeUsage = includeUsage
+    }
+}
+
+/// The complete response object of a Responses call, as JSON text, once an encoder or the
+/// native stream has it.
+public final class ResponseCapture: Sendable {
+    private let stored = Mutex<String?>(nil)
+
+    public init() {}
+
+    public var json: String? { stored.withLock { $0 } }
+
+    public func keep(_ object: [String: Any]) {
+        let text = JSONText.compact(object)
+        stored.withLock { $0 = text }
+    }
+
+    public func keep(json text: String) {
+        stored.withLock { $0 = text }
+    }
+}
