@@ -136,6 +136,30 @@ import Testing
         }
     }
 
+    @Test func aNativeConnectionGetsTurnsItNeverSawWrittenIn() async throws {
+        try await run { v1 in
+            let first = try await create(v1, ["model": "claude-sonnet-4-5", "input": "first question",
+                                              "reasoning": ["effort": "low"]])
+            let id = try #require(first["id"] as? String)
+            for stream in [false, true] {
+                let next = try await create(v1, ["model": "gpt-5", "input": "second", "previous_response_id": id, "stream": stream])
+                #expect(next.status == .ok)
+                let sent = JSONText.dictionary(try #require(native.script.received.last).body)
+                #expect(sent["previous_response_id"] == nil)
+                let items = sent["input"] as? [[String: Any]] ?? []
+                #expect(items.count == 3 && items.allSatisfy { $0["id"] == nil })
+                #expect((items.last?["content"] as? [[String: Any]])?.first?["text"] as? String == "second")
+                // The client still sees which response it continued.
+                if stream {
+                    let completed = next.text.components(separatedBy: "\n\n").last { $0.contains("response.completed") } ?? ""
+                    #expect(completed.contains("\"previous_response_id\":\"\(id)\""))
+                } else {
+                    #expect(next["previous_response_id"] as? String == id)
+                }
+            }
+        }
+    }
+
     @Test func aChatOnlyOpenAIConnectionIsReachedThroughChat() async throws {
         try await run { v1 in
             let response = try await create(v1, ["model": "gpt-4o-mini", "input": "ping", "max_output_tokens": 50])
@@ -147,6 +171,24 @@ import Testing
             #expect(refused.status == .badRequest && refused.text.contains("web_search"))
             let background = try await create(v1, ["model": "gpt-4o-mini", "input": "x", "background": true])
             #expect(background.status == .badRequest && (background["error"] as? [String: Any])?["param"] as? String == "background")
+        }
+    }
+
+    @Test func chatClientsReachResponsesOnlyModelsThroughTheHub() async throws {
+        try await run { v1 in
+            let providers = try await v1.admin(.get, "/api/admin/providers")
+            let id = try #require(providers.data.first { $0["name"] as? String == "native" }?["id"] as? Int)
+            let patched = try await v1.admin(.patch, "/api/admin/providers/\(id)",
+                                             ["models": ["gpt-5", "gpt-5-codex"], "responses_only_models": ["gpt-5-codex"]])
+            #expect(patched["responses_only_models"] as? [String] == ["gpt-5-codex"])
+            let answer = try await v1.chat("gpt-5-codex", text: "ping")
+            #expect(answer.status == .ok && V1Context.reply(answer) == "Hello from native: ping")
+            #expect(try #require(native.script.received.last).path.hasSuffix("/v1/responses"))
+            let streamed = try await v1.chat("gpt-5-codex", stream: true, text: "ping")
+            #expect(streamed.text.contains("Hello") && streamed.text.hasSuffix("data: [DONE]\n\n"))
+            // Other models of the connection stay plain chat, passed through.
+            _ = try await v1.chat("gpt-5", text: "ping")
+            #expect(try #require(native.script.received.last).path.hasSuffix("/v1/chat/completions"))
         }
     }
 

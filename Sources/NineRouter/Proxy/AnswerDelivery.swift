@@ -41,9 +41,10 @@ extension UpstreamAttempt {
         let error = ok ? nil : upstreamMessage(response.body, status: response.status, provider: candidate.provider)
         if ok { engine.state.succeeded(candidate.key) }
         trace.attempt(candidate.provider, model: candidate.upstreamModel, status: response.status, error: error, startedAt: began)
-        let body = bridge.answerBody(response.body, status: response.status, context: call.clientContext())
+        var body = bridge.answerBody(response.body, status: response.status, context: call.clientContext())
         if ok, let responses = call.responses {
-            let json = bridge.isPassThrough ? String(decoding: response.body, as: UTF8.self) : responses.capture.json
+            if bridge.isPassThrough { body = responses.patchedNativeAnswer(body, providerID: candidate.provider.id) }
+            let json = bridge.isPassThrough ? String(decoding: body, as: UTF8.self) : responses.capture.json
             responses.save(response: json, providerID: candidate.provider.id, native: bridge.isPassThrough, in: engine.responses,
                            settings: snapshot.settings)
         }
@@ -54,6 +55,13 @@ extension UpstreamAttempt {
                                   headers: responseHeaders(UpstreamHead(status: response.status, headers: response.headers),
                                                            candidate: candidate),
                                   body: .init(byteBuffer: ByteBuffer(bytes: body))))
+    }
+
+    /// A native stream answering turns the gateway rebuilt gets the previous response's id put back.
+    func nativeContinuation(_ candidate: RouteCandidate, bridge: FormatBridge, maxEventBytes: Int) -> StreamRewriter? {
+        guard bridge.isPassThrough, let responses = call.responses, let previousID = responses.previousID,
+              responses.rebuildsTurns(forNativeProvider: candidate.provider.id) else { return nil }
+        return StreamRewriter(PreviousIDPatch(previousID: previousID), maxEventBytes: maxEventBytes)
     }
 
     /// Streams a final answer to the client: the first chunk is awaited while a retry is still
@@ -73,7 +81,8 @@ extension UpstreamAttempt {
         let limit = engine.limits.maxStreamEventBytes
         let pipe = StreamPipe(tap: StreamUsageTap(format: bridge.upstream, stripInjectedUsage: strippingUsage,
                                                   maxEventBytes: limit),
-                              rewriter: bridge.streamRewriter(call.clientContext(), maxEventBytes: limit),
+                              rewriter: bridge.streamRewriter(call.clientContext(), maxEventBytes: limit)
+                                ?? nativeContinuation(candidate, bridge: bridge, maxEventBytes: limit),
                               trace: trace)
         pipe.recorder = call.responses.map {
             ResponsesRecorder(call: $0, providerID: candidate.provider.id, native: bridge.isPassThrough, store: engine.responses,

@@ -36,7 +36,7 @@ public enum JSONText {
     }
 
     /// One SSE event carrying `object` as its data, named when `name` is given.
-    static func sseEvent(_ object: Any, name: String? = nil) -> String {
+    public static func sseEvent(_ object: Any, name: String? = nil) -> String {
         (name.map { "event: \($0)\n" } ?? "") + "data: " + compact(object) + "\n\n"
     }
 }

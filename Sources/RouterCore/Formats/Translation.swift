@@ -26,6 +26,7 @@ public enum WireAdapters {
     static func requestEncoder(_ format: WireFormat) -> (any RequestEncoding.Type)? {
         switch format {
         case .openAIChat: OpenAIChat.self
+        case .openAIResponses: OpenAIResponses.self
         case .anthropicMessages: AnthropicMessages.self
         case .geminiGenerateContent: GeminiFormat.self
         default: nil
@@ -35,6 +36,7 @@ public enum WireAdapters {
     static func answerDecoder(_ format: WireFormat) -> (any AnswerDecoding.Type)? {
         switch format {
         case .openAIChat: OpenAIChat.self
+        case .openAIResponses: OpenAIResponses.self
         case .anthropicMessages: AnthropicMessages.self
         case .geminiGenerateContent: GeminiFormat.self
         default: nil
@@ -53,6 +55,7 @@ public enum WireAdapters {
     static func streamDecoder(_ format: WireFormat) -> (any StreamDecoding)? {
         switch format {
         case .openAIChat: OpenAIChat.StreamDecoder()
+        case .openAIResponses: OpenAIResponses.StreamDecoder()
         case .anthropicMessages: AnthropicMessages.StreamDecoder()
         case .geminiGenerateContent: GeminiFormat.StreamDecoder()
         default: nil

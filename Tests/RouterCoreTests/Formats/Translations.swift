@@ -13,3 +13,5 @@ let responsesToGemini = Translation.between(client: .openAIResponses, provider: 
 func jsonObject(_ text: String) -> [String: Any] {
     (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] ?? [:]
 }
+let chatToResponses = Translation.between(client: .openAIChat, provider: .openAIResponses)!
+let messagesToResponses = Translation.between(client: .anthropicMessages, provider: .openAIResponses)!

@@ -57,8 +57,8 @@ struct ResponsesCall: Sendable {
     /// the earlier turns (native, and the previous response came from it), else with the earlier
     /// turns written into `input` and `previous_response_id` gone.
     func requestObject(forNative native: Bool, providerID: Int64) -> [String: Any]? {
-        guard let last = chain.last else { return nil }
-        if native, last.native, last.providerID == providerID { return nil }
+        guard !chain.isEmpty else { return nil }
+        if native, !rebuildsTurns(forNativeProvider: providerID) { return nil }
         var body = JSONText.dictionary(request)
         body.removeValue(forKey: "previous_response_id")
         var items: [[String: Any]] = []
@@ -69,6 +69,19 @@ struct ResponsesCall: Sendable {
         items += ResponseItems.array(input)
         body["input"] = native ? ResponseItems.forNative(items) : items
         return body
+    }
+
+    /// A native connection gets the earlier turns written in unless it made the previous response.
+    func rebuildsTurns(forNativeProvider providerID: Int64) -> Bool {
+        guard let last = chain.last else { return false }
+        return !(last.native && last.providerID == providerID)
+    }
+
+    /// A native answer to rebuilt turns, naming the previous response the client continued.
+    func patchedNativeAnswer(_ body: [UInt8], providerID: Int64) -> [UInt8] {
+        guard let previousID, rebuildsTurns(forNativeProvider: providerID),
+              let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any] else { return body }
+        return Array(JSONText.compact(PreviousIDPatch.patch(object, previousID: previousID)).utf8)
     }
 
     /// Keeps the answer: the whole response when stored, else only who owns its id.

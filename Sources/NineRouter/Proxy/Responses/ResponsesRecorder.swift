@@ -34,7 +34,7 @@ final class ResponsesRecorder: @unchecked Sendable {
             if let number = object["sequence_number"] as? Int { lastSequence = number }
             if ["response.completed", "response.incomplete", "response.failed"].contains(object["type"] as? String ?? ""),
                let response = object["response"] as? [String: Any] {
-                call.capture.keep(response)
+                call.capture.keep(call.previousID.map { PreviousIDPatch.patch(response, previousID: $0) } ?? response)
             }
         }
         self.parser = parser
