@@ -96,6 +96,7 @@ let package = Package(
         .testTarget(
             name: "RouterCoreTests",
             dependencies: ["RouterCore"],
+            exclude: ["Formats/Fixtures"],
             swiftSettings: strict
         ),
         .testTarget(

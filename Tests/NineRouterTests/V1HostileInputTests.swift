@@ -82,6 +82,33 @@ import Testing
         }
     }
 
+    @Test func hostileResponsesBodiesGetClientErrorsThatEchoLittle() async throws {
+        let long = String(repeating: "A", count: 100_000)
+        let bodies: [String] = [
+            #"{"model":"gpt-4o","input":42}"#,
+            #"{"model":"gpt-4o","input":[1,"x",null,{"type":{"a":1}}]}"#,
+            #"{"model":"gpt-4o","input":"hi","tools":"web"}"#,
+            #"{"model":"gpt-4o","input":"hi","tools":[{"type":"\#(long)"}]}"#,
+            #"{"model":"gpt-4o","input":[{"type":"\#(long)"}]}"#,
+            #"{"model":"gpt-4o","input":[{"role":"\#(long)","content":"x"}]}"#,
+            #"{"model":"gpt-4o","input":"hi","previous_response_id":{"x":1}}"#,
+            #"{"model":"gpt-4o","input":"hi","previous_response_id":"\#(long)"}"#,
+            #"{"model":"gpt-4o","input":"hi","include":7,"store":"yes","metadata":[1]}"#,
+            #"{"model":"gpt-4o","input":"hi","text":{"format":{"type":"json_schema","schema":"not an object"}}}"#,
+            #"{"model":"gpt-4o","input":"hi","service_tier":"\#(long)","stream":true}"#,
+            #"{"model":"gpt-4o","input":[{"type":"function_call_output","call_id":5,"output":{"a":[1]}}]}"#,
+        ]
+        try await fixture.run { v1 in
+            for body in bodies {
+                let answer = try await Self.send(v1, "/v1/responses", Array(body.utf8))
+                let label = String(body.prefix(80))
+                Self.expectEnvelope(answer, path: "/v1/responses", label)
+                #expect(!answer.text.contains(String(repeating: "A", count: 201)), "\(label): \(answer.text.prefix(300))")
+            }
+            #expect(try await v1.chat("gpt-4o").status == .ok)
+        }
+    }
+
     @Test func namesWithQuotesAndSQLAreStoredVerbatim() async throws {
         try await fixture.run { v1 in
             let names = ["O'Brien \"quoted\"", "x'); DROP TABLE provider;--", "Robert'); DELETE FROM app_key; --",
