@@ -33,6 +33,7 @@ ANTHROPIC_MESSAGE = {
     "stop_sequence": None, "usage": {"input_tokens": 12, "output_tokens": 9}}
 REQUEST = json.dumps({"model": "gpt-4o", "messages": [{"role": "user", "content": "Hello"}]})
 STREAM_REQUEST = json.dumps({"model": "gpt-4o", "stream": True, "messages": [{"role": "user", "content": "Hello"}]})
+RESPONSES_REQUEST = json.dumps({"model": "claude-bench", "input": "Hello", "instructions": "Be brief."})
 
 
 def free_port():
@@ -177,13 +178,15 @@ def main():
             "ninerouter": (f"{base}/v1/chat/completions", auth),
             "ninerouter-observability-off": (f"{base}/v1/chat/completions", auth),
             "ninerouter-translated": (f"{base}/v1/chat/completions", auth),
+            "ninerouter-responses": (f"{base}/v1/responses", auth),
         }
         translated_request = REQUEST.replace('"gpt-4o"', '"claude-bench"')
         results = {}
         peak_rss = idle_rss
         for connections in (1, 32):
             for name, (url, headers) in targets.items():
-                body = translated_request if name == "ninerouter-translated" else REQUEST
+                body = {"ninerouter-translated": translated_request,
+                        "ninerouter-responses": RESPONSES_REQUEST}.get(name, REQUEST)
                 off = name == "ninerouter-observability-off"
                 if off:
                     admin("PATCH", "/api/admin/settings", {"observability_enabled": False}, token)
@@ -226,6 +229,10 @@ def main():
     print(f"- Translated case (OpenAI client → Anthropic-format upstream): 32 conns {t32['rps'] / px32['rps']:.0%} of "
           f"nginx-proxy, {t32['rps'] / nr32['rps']:.0%} of the pass-through path; 1 conn added p50 "
           f"{t1['p50'] - d1['p50']:+.3f} ms")
+    r32, r1 = results[("ninerouter-responses", 32)], results[("ninerouter-responses", 1)]
+    print(f"- Responses client → Anthropic connection (stored, store: true): 32 conns {r32['rps'] / px32['rps']:.0%} of "
+          f"nginx-proxy, {r32['rps'] / nr32['rps']:.0%} of the pass-through path; 1 conn added p50 "
+          f"{r1['p50'] - d1['p50']:+.3f} ms")
     off32 = results[("ninerouter-observability-off", 32)]
     print(f"- Observability (call records in SQLite, per-minute totals, metrics) on vs off at 32 conns: "
           f"{nr32['rps']:.0f} vs {off32['rps']:.0f} req/s, on costs {1 - nr32['rps'] / off32['rps']:.1%} "

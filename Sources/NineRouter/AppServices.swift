@@ -41,6 +41,8 @@ public struct AppServices: Sendable {
         accessLog.logLevel = config.logLevel
         logWriter = LogWriter(recorder: recorder, database: database, snapshots: snapshots, accessLog: accessLog)
         try primeBudgets()
+        let settings = snapshots.current.settings
+        try repositories.responses.prune(days: settings.responsesRetentionDays, maxCount: settings.responsesMaxStored)
     }
 
     /// What each key with a budget has spent in its current period, from the stored totals.

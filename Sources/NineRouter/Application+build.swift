@@ -89,6 +89,7 @@ public func buildRouter(services: AppServices) -> Router<AppRequestContext> {
     MetricsRoute(services: services).register(on: router)
 
     V1Routes(engine: engine).register(on: router)
+    GeminiRoutes(engine: engine).register(on: router)
     routeTable.load(router.routes.map { (path: $0.path.description, method: $0.method.rawValue) })
     return router
 }

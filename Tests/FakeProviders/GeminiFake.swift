@@ -29,6 +29,9 @@ struct GeminiFake {
         }
         guard key == provider.apiKey else { return GeminiWire.invalidKey() }
         let pieces = call.split(separator: ":", maxSplits: 1).map(String.init)
+        if pieces.count == 2, pieces[1] == "countTokens", provider.models.contains(pieces[0]) {
+            return GeminiWire.countTokens(text)
+        }
         guard pieces.count == 2, ["generateContent", "streamGenerateContent"].contains(pieces[1]) else {
             return GeminiWire.failure(404, "Method not found.")
         }
@@ -210,5 +213,19 @@ extension GeminiWire {
     static func response(_ answers: [Answer], model: String) -> [String: Any] {
         ["candidates": answers.enumerated().map { candidate($0.element.parts, index: $0.offset, finishReason: $0.element.finishReason) },
          "usageMetadata": usage(answers), "modelVersion": model, "responseId": "fakeGeminiResponse1"]
+    }
+}
+
+extension GeminiWire {
+    /// `countTokens` as documented: `{"totalTokens": N, "promptTokensDetails": [...]}`, N the
+    /// words of every text part of `contents` (or of `generateContentRequest.contents`).
+    static func countTokens(_ text: String) -> Response {
+        let body = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] ?? [:]
+        let contents = body["contents"] as? [[String: Any]]
+            ?? (body["generateContentRequest"] as? [String: Any])?["contents"] as? [[String: Any]] ?? []
+        let words = contents.flatMap { $0["parts"] as? [[String: Any]] ?? [] }.compactMap { $0["text"] as? String }
+            .reduce(0) { $0 + $1.split(separator: " ").count }
+        return FakeProvider.json(.ok, ["totalTokens": words,
+                                       "promptTokensDetails": [["modality": "TEXT", "tokenCount": words]]])
     }
 }

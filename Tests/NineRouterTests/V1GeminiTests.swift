@@ -120,10 +120,12 @@ import Testing
                                                  json: ["model": "gemini-2.5-flash", "input": "x"])
             #expect(embed.status == .badRequest)
             #expect((embed["error"] as? [String: Any])?["code"] as? String == "model_not_supported")
+            // Token counting is Google's countTokens underneath, answered in Anthropic's shape.
             let count = try await v1.client.call(.post, "/v1/messages/count_tokens", json: [
-                "model": "gemini-2.5-flash", "messages": [["role": "user", "content": "x"]]], headers: [.init("x-api-key")!: v1.appKey])
-            #expect(count.status == .badRequest)
-            #expect(count["type"] as? String == "error")
+                "model": "gemini-2.5-flash", "system": "Be brief.", "messages": [["role": "user", "content": "three words here"]]],
+                headers: [.init("x-api-key")!: v1.appKey])
+            #expect(count.status == .ok && count["input_tokens"] as? Int == 3)
+            #expect(try #require(first.script.received.last).path.hasSuffix("/v1beta/models/gemini-2.5-flash:countTokens"))
         }
     }
 

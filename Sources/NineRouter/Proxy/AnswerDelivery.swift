@@ -84,6 +84,7 @@ extension UpstreamAttempt {
                               rewriter: bridge.streamRewriter(call.clientContext(), maxEventBytes: limit)
                                 ?? nativeContinuation(candidate, bridge: bridge, maxEventBytes: limit),
                               trace: trace)
+        pipe.framer = call.jsonArrayStream ? GeminiArrayFramer(maxEventBytes: limit) : nil
         pipe.recorder = call.responses.map {
             ResponsesRecorder(call: $0, providerID: candidate.provider.id, native: bridge.isPassThrough, store: engine.responses,
                               settings: snapshot.settings, maxEventBytes: limit)
@@ -107,7 +108,9 @@ extension UpstreamAttempt {
         let format = endpoint.wireFormat
         let state = engine.state
         let firstOutput = early
-        return .answered(Response(status: HTTPResponse.Status(code: status), headers: responseHeaders(upstream.head, candidate: candidate),
+        var headers = responseHeaders(upstream.head, candidate: candidate)
+        if call.jsonArrayStream { headers[.contentType] = "application/json" }
+        return .answered(Response(status: HTTPResponse.Status(code: status), headers: headers,
                                   body: ResponseBody { writer in
             _ = token
             var interruption: String?
@@ -141,6 +144,8 @@ final class StreamPipe: @unchecked Sendable {
     let rewriter: StreamRewriter?
     /// Keeps a Responses answer once it is complete.
     var recorder: ResponsesRecorder?
+    /// Writes a Google stream as one JSON array for clients that did not ask for `alt=sse`.
+    var framer: GeminiArrayFramer?
     let trace: CallTrace
 
     init(tap: StreamUsageTap, rewriter: StreamRewriter?, trace: CallTrace) {
@@ -157,30 +162,41 @@ final class StreamPipe: @unchecked Sendable {
         let out = rewriter?.rewrite(kept) ?? kept
         if let rewriter, rewriter.overflowed { throw StreamOverflow(limit: tap.maxEventBytes) }
         recorder?.saveIfReady()
-        return out
+        return framer?.frame(out) ?? out
     }
 
     /// What is left once the upstream ended: a partial event, and the translator's ending.
     func end(to writer: inout some ResponseBodyWriter) async throws {
         let rest = tap.finish()
-        if !rest.isEmpty { try await write(ByteBuffer(bytes: rest), to: &writer) }
+        if !rest.isEmpty { try await write(framed(ByteBuffer(bytes: rest)), to: &writer) }
         if let rewriter {
             let ending = rewriter.finish()
             recorder?.saveIfReady()
-            try await write(ending, to: &writer)
+            try await write(framed(ending), to: &writer)
         }
+        if let framer { try await write(framer.finish(), to: &writer) }
+    }
+
+    private func framed(_ buffer: ByteBuffer) -> ByteBuffer {
+        framer?.frame(buffer) ?? buffer
     }
 
     /// The event that ends a stream the gateway cut short: the translator's failure in the
     /// client's format, or the gateway's error event after the upstream's own events.
     func interrupted(_ message: String, format: WireFormat) -> ByteBuffer {
+        var failure: ByteBuffer
         if let rewriter {
-            let failure = rewriter.fail(message)
+            failure = rewriter.fail(message)
             recorder?.saveIfReady()
-            return failure
+        } else {
+            failure = GatewayError(status: .badGateway, type: "server_error", code: "stream_interrupted", message: message)
+                .sseEvent(format, sequence: (recorder?.lastSequence ?? -1) + 1)
         }
-        return GatewayError(status: .badGateway, type: "server_error", code: "stream_interrupted", message: message)
-            .sseEvent(format, sequence: (recorder?.lastSequence ?? -1) + 1)
+        guard let framer else { return failure }
+        failure = framer.frame(failure)
+        var end = framer.finish()
+        failure.writeBuffer(&end)
+        return failure
     }
 
     func write(_ buffer: ByteBuffer, to writer: inout some ResponseBodyWriter) async throws {

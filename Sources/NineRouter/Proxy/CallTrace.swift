@@ -19,7 +19,7 @@ final class CallTrace: @unchecked Sendable {
 
     init(requestID: String, endpoint: V1Endpoint, client: String?, recorder: CallRecorder, snapshot: ConfigSnapshot,
          routing: RoutingState) {
-        record = CallRecord(time: Date(), requestID: requestID, endpoint: "/v1" + endpoint.rawValue.replacingOccurrences(of: "/v1/", with: "/"),
+        record = CallRecord(time: Date(), requestID: requestID, endpoint: endpoint.shownPath,
                             inboundFormat: endpoint.wireFormat.family.rawValue, modelRequested: "",
                             status: 0, latencyMs: 0, stream: false)
         record.clientAddress = client

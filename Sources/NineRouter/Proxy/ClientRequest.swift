@@ -20,11 +20,18 @@ struct ClientRequest: Sendable {
     var hopMarks: [String] = []
     /// A `/v1/responses` call's gateway-side state.
     var responses: ResponsesCall?
+    /// Google's calls name the model in the path: the body has none to rewrite.
+    var modelInBody = true
+    /// A Google stream without `alt=sse`: the client reads one JSON array.
+    var jsonArrayStream = false
     static let maxModelLength = 256
 
-    /// The app key from `Authorization: Bearer` or `x-api-key`; nil only when keys are not required.
-    static func authenticate(_ request: Request, snapshot: ConfigSnapshot, now: Date = Date()) throws(GatewayError) -> AppKey? {
-        let presented = bearer(request) ?? request.headers[.init("x-api-key")!]
+    /// The app key from `Authorization: Bearer`, `x-api-key` or (Google's clients) `x-goog-api-key`
+    /// and, where `queryKey`, `?key=`; nil only when keys are not required.
+    static func authenticate(_ request: Request, snapshot: ConfigSnapshot, now: Date = Date(),
+                             queryKey: Bool = false) throws(GatewayError) -> AppKey? {
+        let presented = bearer(request) ?? request.headers[.init("x-api-key")!] ?? request.headers[.init("x-goog-api-key")!]
+            ?? (queryKey ? request.uri.queryParameters.get("key") : nil)
         guard let presented, !presented.isEmpty else {
             if !snapshot.settings.requireAPIKey { return nil }
             throw .unauthorized("Missing API key. Send your NineRouter app key as 'Authorization: Bearer <key>'.")
@@ -47,7 +54,7 @@ struct ClientRequest: Sendable {
 
     /// Reads the body (size-limited) and peeks at `model` and `stream`.
     static func read(_ request: Request, appKey: AppKey?, limits: ProxyLimits, requestID: String,
-                     hopMarks: [String]) async throws(GatewayError) -> ClientRequest {
+                     hopMarks: [String], target: PathTarget? = nil) async throws(GatewayError) -> ClientRequest {
         let body: ByteBuffer
         do {
             body = try await request.body.collect(upTo: limits.maxRequestBodyBytes)
@@ -67,18 +74,23 @@ struct ClientRequest: Sendable {
             throw .invalidRequest("We could not parse the JSON body of your request. The body must be a JSON object.",
                                   code: "invalid_json")
         }
-        guard let model = peek.model, !model.isEmpty else {
+        guard let model = target?.model ?? peek.model, !model.isEmpty else {
             throw .invalidRequest("you must provide a model parameter", code: "missing_model", param: "model")
         }
         // A name this long is no model's; refused before it can reach a log, a metric or a total.
         guard model.utf8.count <= Self.maxModelLength else {
             throw .invalidRequest("'model' is longer than \(Self.maxModelLength) bytes", code: "model_too_long", param: "model")
         }
-        let stream = peek.stream ?? false
-        return ClientRequest(appKey: appKey, body: body, model: model, stream: stream,
-                             includeUsage: peek.stream_options?.include_usage ?? false,
-                             hasStreamOptions: peek.stream_options != nil, requestID: requestID,
-                             forwardedHeaders: HeaderPolicy.forwardable(request.headers), hopMarks: hopMarks)
+        let stream = target?.stream ?? peek.stream ?? false
+        var call = ClientRequest(appKey: appKey, body: body, model: model, stream: stream,
+                                 includeUsage: peek.stream_options?.include_usage ?? false,
+                                 hasStreamOptions: peek.stream_options != nil, requestID: requestID,
+                                 forwardedHeaders: HeaderPolicy.forwardable(request.headers), hopMarks: hopMarks)
+        if let target {
+            call.modelInBody = false
+            call.jsonArrayStream = target.stream && !target.sse
+        }
+        return call
     }
 
     /// What a client-side encoder needs to write this call's answer.
@@ -91,7 +103,7 @@ struct ClientRequest: Sendable {
     /// `model` replaced (an alias or a `provider/` prefix). With `addingStreamUsage` an
     /// OpenAI stream also asks for its usage chunk (`stream_options.include_usage`).
     func body(for upstreamModel: String, addingStreamUsage: Bool = false) -> [UInt8] {
-        let rename = upstreamModel != model
+        let rename = upstreamModel != model && modelInBody
         guard rename || addingStreamUsage else { return Array(body.readableBytesView) }
         if !rename, !hasStreamOptions, body.readableBytesView.first == UInt8(ascii: "{") {
             // The common case needs no re-encoding: the field goes in front of the others.
@@ -108,6 +120,14 @@ struct ClientRequest: Sendable {
         }
         return (try? JSONSerialization.data(withJSONObject: object)).map { Array($0) } ?? Array(body.readableBytesView)
     }
+}
+
+/// A call whose path names the model and the kind of answer (Google's `models/{model}:method`).
+struct PathTarget: Sendable {
+    let model: String
+    let stream: Bool
+    /// `alt=sse`: the stream is server-sent events, not one JSON array.
+    let sse: Bool
 }
 
 /// The fields the router reads; the rest of the body passes through unparsed.

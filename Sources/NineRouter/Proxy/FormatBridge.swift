@@ -17,6 +17,7 @@ struct FormatBridge: Sendable, Equatable {
     /// takes Responses calls (and its Responses-only models) in Responses; otherwise the
     /// endpoint's own provider type passes through and every other is translated.
     static func between(_ endpoint: V1Endpoint, _ provider: ProviderConnection, model: String) -> FormatBridge? {
+        if endpoint == .countTokens || endpoint == .geminiCountTokens { return countingTokens(endpoint, provider) }
         let upstream = provider.upstreamFormat(for: endpoint.wireFormat, model: model)
         let responses = upstream == .openAIResponses || endpoint.wireFormat == .openAIResponses
         if upstream == endpoint.wireFormat || (!responses && provider.type == endpoint.nativeProvider) {
@@ -26,11 +27,34 @@ struct FormatBridge: Sendable, Equatable {
             .map { FormatBridge(translation: $0, upstream: upstream) }
     }
 
-    /// The path under the provider's base URL, or nil for the endpoint's own.
-    func upstreamPath(provider: ProviderType, model: String, streaming: Bool) throws(GatewayError) -> String? {
-        guard !isPassThrough else { return nil }
-        if upstream == .openAIResponses { return V1Endpoint.responses.upstreamPath }
+    /// Token counting reaches the providers that count: Anthropic's `count_tokens` and Google's
+    /// `countTokens`, each from the other's shape too; OpenAI has no counting endpoint.
+    private static func countingTokens(_ endpoint: V1Endpoint, _ provider: ProviderConnection) -> FormatBridge? {
+        let upstream: WireFormat
+        switch provider.type {
+        case .anthropic: upstream = .anthropicCountTokens
+        case .gemini: upstream = .geminiCountTokens
+        case .openai: return nil
+        }
+        if upstream == endpoint.wireFormat { return FormatBridge(translation: nil, upstream: upstream) }
+        return Translation.between(client: endpoint.wireFormat, provider: upstream).map { FormatBridge(translation: $0, upstream: upstream) }
+    }
+
+    /// The path under the provider's base URL (Google's carry the model), or nil for the endpoint's own.
+    func upstreamPath(_ endpoint: V1Endpoint, provider: ProviderType, model: String,
+                      streaming: Bool) throws(GatewayError) -> String? {
         do {
+            if isPassThrough {
+                guard endpoint.wireFormat.family == .google else { return nil }
+                return try GeminiFormat.path(model: model, streaming: streaming,
+                                             method: endpoint == .geminiCountTokens ? "countTokens" : nil)
+            }
+            switch upstream {
+            case .openAIResponses: return V1Endpoint.responses.upstreamPath
+            case .anthropicCountTokens: return V1Endpoint.countTokens.upstreamPath
+            case .geminiCountTokens: return try GeminiFormat.path(model: model, streaming: false, method: "countTokens")
+            default: break
+            }
             return try provider.adapter.chatPath(model: model, streaming: streaming)
         } catch {
             throw GatewayError.invalidRequest(error.message, code: "invalid_model", param: error.param)
@@ -52,7 +76,8 @@ struct FormatBridge: Sendable, Equatable {
             throw GatewayError.invalidRequest("The body must be a JSON object.", code: "invalid_json")
         }
         do {
-            return Array(try JSONSerialization.data(withJSONObject: translation.request(object, model: upstreamModel)))
+            return Array(try JSONSerialization.data(withJSONObject: translation.request(object, model: upstreamModel,
+                                                                                          stream: call.stream)))
         } catch let error as TranslationError {
             throw GatewayError.invalidRequest(error.message, code: "unsupported_for_model", param: error.param)
         } catch {

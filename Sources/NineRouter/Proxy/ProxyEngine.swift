@@ -20,7 +20,7 @@ struct ProxyEngine: Sendable {
     /// This gateway's mark on the calls it forwards (see `HopMark`).
     let gatewayID: String
 
-    func handle(_ request: Request, context: AppRequestContext, endpoint: V1Endpoint) async -> Response {
+    func handle(_ request: Request, context: AppRequestContext, endpoint: V1Endpoint, target: PathTarget? = nil) async -> Response {
         let requestID = Self.makeRequestID()
         let snapshot = snapshots.current
         let trace = CallTrace(requestID: requestID, endpoint: endpoint, client: clientAddress.of(request, context: context),
@@ -29,7 +29,7 @@ struct ProxyEngine: Sendable {
             let marks = try HopMark.incoming(request, gatewayID: gatewayID)
             let key: AppKey?
             do {
-                key = try ClientRequest.authenticate(request, snapshot: snapshot)
+                key = try ClientRequest.authenticate(request, snapshot: snapshot, queryKey: endpoint.wireFormat.family == .google)
             } catch {
                 trace.unauthenticated()
                 throw error
@@ -38,11 +38,11 @@ struct ProxyEngine: Sendable {
             if key == nil { try hostGuard.check(request) }
             try HostGuard.checkJSON(request)
             var call = try await ClientRequest.read(request, appKey: key, limits: limits, requestID: requestID,
-                                                   hopMarks: marks + [gatewayID])
+                                                   hopMarks: marks + [gatewayID], target: target)
             if endpoint == .responses { call.responses = try ResponsesCall.prepare(call, store: responses) }
             trace.asked(model: call.model, stream: call.stream)
             if call.stream && !endpoint.supportsStreaming {
-                throw GatewayError.invalidRequest("'stream' is not supported on \(endpoint.rawValue)", param: "stream")
+                throw GatewayError.invalidRequest("'stream' is not supported on \(endpoint.shownPath)", param: "stream")
             }
             try Self.checkAllowed(call.model, key: key)
             try checkBudget(key)
@@ -133,7 +133,7 @@ struct ProxyEngine: Sendable {
             let others = Set(resolution.candidates.map(\.provider.type.rawValue)).sorted().joined(separator: ", ")
             throw GatewayError.invalidRequest(
                 "The model '\(model)' is served only by \(others) connections, which this gateway version cannot reach "
-                    + "from \(endpoint.rawValue)\(streaming ? " with stream: true" : "") yet.",
+                    + "from \(endpoint.shownPath)\(streaming ? " with stream: true" : "") yet.",
                 code: "model_not_supported", param: "model")
         }
         resolution.candidates = speaking

@@ -64,7 +64,7 @@ struct UpstreamAttempt {
         do {
             body = try bridge.requestBody(call, provider: provider, upstreamModel: candidate.upstreamModel,
                                           addingStreamUsage: addUsage)
-            path = try bridge.upstreamPath(provider: provider.type, model: candidate.upstreamModel, streaming: call.stream)
+            path = try bridge.upstreamPath(endpoint, provider: provider.type, model: candidate.upstreamModel, streaming: call.stream)
                 ?? endpoint.upstreamPath
         } catch {
             trace.finish(status: Int(error.status.code), error: error.message)

@@ -1,3 +1,4 @@
+import Foundation
 import RouterCore
 
 /// The `/v1` endpoints the gateway forwards: the format the client speaks, the provider type
@@ -9,8 +10,20 @@ enum V1Endpoint: String, Sendable {
     case embeddings = "/embeddings"
     case messages = "/v1/messages"
     case countTokens = "/v1/messages/count_tokens"
+    /// Google's `generateContent` family, under `/v1beta/models/{model}:<method>`.
+    case geminiGenerate = ":generateContent"
+    case geminiStream = ":streamGenerateContent"
+    case geminiCountTokens = ":countTokens"
 
-    var supportsStreaming: Bool { self != .embeddings && self != .countTokens }
+    var supportsStreaming: Bool { ![.embeddings, .countTokens, .geminiCountTokens].contains(self) }
+
+    /// The endpoint as call records and errors name it.
+    var shownPath: String {
+        switch self {
+        case .geminiGenerate, .geminiStream, .geminiCountTokens: "/v1beta/models/{model}" + rawValue
+        default: "/v1" + rawValue.replacingOccurrences(of: "/v1/", with: "/")
+        }
+    }
 
     /// The wire format the client speaks on this endpoint.
     var wireFormat: WireFormat {
@@ -21,12 +34,18 @@ enum V1Endpoint: String, Sendable {
         case .embeddings: .openAIEmbeddings
         case .messages: .anthropicMessages
         case .countTokens: .anthropicCountTokens
+        case .geminiGenerate, .geminiStream: .geminiGenerateContent
+        case .geminiCountTokens: .geminiCountTokens
         }
     }
 
     /// Same format in and out: the body passes through untouched.
     var nativeProvider: ProviderType {
-        wireFormat.family == .openai ? .openai : .anthropic
+        switch wireFormat.family {
+        case .openai: .openai
+        case .anthropic: .anthropic
+        case .google: .gemini
+        }
     }
 
     var upstreamPath: String { rawValue }

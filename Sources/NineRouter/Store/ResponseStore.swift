@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Synchronization
 
 /// Responses API responses the gateway handed out (`stored_response`): who owns each id, and
 /// for stored ones the input items and the complete response, so `previous_response_id`,
@@ -7,6 +8,10 @@ import GRDB
 /// and at most its count, oldest first.
 struct ResponseStore: Sendable {
     let database: AppDatabase
+    /// Saves since the last prune: the retention is enforced every `pruneEvery` saves (and
+    /// at start), not on each one.
+    private let saves = SaveCounter()
+    static let pruneEvery = 64
 
     struct Entry: Sendable, Equatable {
         var id: String
@@ -50,6 +55,12 @@ struct ResponseStore: Sendable {
                   entry.previousID, entry.input, entry.response])
     }
 
+    /// Saves, and every `pruneEvery` saves drops what is past the retention.
+    func save(_ entry: Entry, retentionDays: Int, maxCount: Int) throws {
+        try save(entry)
+        if saves.next() % Self.pruneEvery == 0 { try prune(days: retentionDays, maxCount: maxCount) }
+    }
+
     func find(_ id: String) throws -> Entry? {
         try database.fetchOne("SELECT * FROM stored_response WHERE id = ?", [id], Self.decode)
     }
@@ -91,5 +102,14 @@ struct ResponseStore: Sendable {
         Entry(id: row["id"], keyID: row["key_id"], createdAt: Date(timeIntervalSince1970: row["created_at"]),
               providerID: row["provider_id"], native: row["native"], stored: row["stored"], previousID: row["previous_id"],
               input: row["input"], response: row["response"])
+    }
+}
+
+/// Counts saves across the store's copies.
+private final class SaveCounter: Sendable {
+    private let count = Atomic<Int>(0)
+
+    func next() -> Int {
+        count.add(1, ordering: .relaxed).newValue
     }
 }

@@ -105,6 +105,7 @@ extension AnthropicMessages {
             out["temperature"] = value
         }
         if let value = hub.topP { out["top_p"] = value }
+        if let value = hub.topK { out["top_k"] = value }
         if let stop = hub.stop { out["stop_sequences"] = stop }
         if hub.stream { out["stream"] = true }
         if let user = hub.user { out["metadata"] = ["user_id": user] }

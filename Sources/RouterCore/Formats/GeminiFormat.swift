@@ -8,7 +8,7 @@ public enum GeminiFormat {
     /// says `models/` or `tunedModels/`; streams ask for SSE framing. Each segment of the name
     /// is percent-encoded and `.`/`..`/empty segments are refused: a model name must never
     /// walk the path up to another endpoint with the connection's key.
-    public static func path(model: String, streaming: Bool) throws(TranslationError) -> String {
+    public static func path(model: String, streaming: Bool, method: String? = nil) throws(TranslationError) -> String {
         let name = model.hasPrefix("models/") || model.hasPrefix("tunedModels/") ? model : "models/" + model
         let segments = name.split(separator: "/", omittingEmptySubsequences: false)
         guard !segments.contains(where: { $0.isEmpty || $0 == "." || $0 == ".." }) else {
@@ -16,7 +16,8 @@ public enum GeminiFormat {
                                    param: "model")
         }
         let escaped = segments.map { $0.addingPercentEncoding(withAllowedCharacters: segmentAllowed) ?? "" }
-        return "/v1beta/" + escaped.joined(separator: "/") + (streaming ? ":streamGenerateContent?alt=sse" : ":generateContent")
+        let call = method.map { ":" + $0 } ?? (streaming ? ":streamGenerateContent?alt=sse" : ":generateContent")
+        return "/v1beta/" + escaped.joined(separator: "/") + call
     }
 
     /// RFC 3986 unreserved characters: everything else in a model name is percent-encoded.

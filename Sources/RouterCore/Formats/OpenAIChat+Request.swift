@@ -125,6 +125,11 @@ extension OpenAIChat {
             out["stream_options"] = ["include_usage": true]
         }
         if let user = hub.user { out["user"] = user }
+        if let n = hub.candidates, n != 1 { out["n"] = n }
+        if let value = hub.presencePenalty { out["presence_penalty"] = value }
+        if let value = hub.frequencyPenalty { out["frequency_penalty"] = value }
+        if let value = hub.seed { out["seed"] = value }
+        if hub.logprobs { out["logprobs"] = true }
         if let effort = hub.reasoning?.effort { out["reasoning_effort"] = effort }
         var messages: [[String: Any]] = []
         if !hub.system.isEmpty { messages.append(["role": "system", "content": hub.system.joined(separator: "\n\n")]) }

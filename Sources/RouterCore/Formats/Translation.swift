@@ -19,6 +19,9 @@ public enum WireAdapters {
         case .openAIChat: OpenAIChat.self
         case .openAIResponses: OpenAIResponses.self
         case .anthropicMessages: AnthropicMessages.self
+        case .geminiGenerateContent: GeminiFormat.self
+        case .anthropicCountTokens: AnthropicCountTokens.self
+        case .geminiCountTokens: GeminiCountTokens.self
         default: nil
         }
     }
@@ -29,6 +32,8 @@ public enum WireAdapters {
         case .openAIResponses: OpenAIResponses.self
         case .anthropicMessages: AnthropicMessages.self
         case .geminiGenerateContent: GeminiFormat.self
+        case .anthropicCountTokens: AnthropicCountTokens.self
+        case .geminiCountTokens: GeminiCountTokens.self
         default: nil
         }
     }
@@ -39,6 +44,8 @@ public enum WireAdapters {
         case .openAIResponses: OpenAIResponses.self
         case .anthropicMessages: AnthropicMessages.self
         case .geminiGenerateContent: GeminiFormat.self
+        case .anthropicCountTokens: AnthropicCountTokens.self
+        case .geminiCountTokens: GeminiCountTokens.self
         default: nil
         }
     }
@@ -48,6 +55,9 @@ public enum WireAdapters {
         case .openAIChat: OpenAIChat.self
         case .openAIResponses: OpenAIResponses.self
         case .anthropicMessages: AnthropicMessages.self
+        case .geminiGenerateContent: GeminiFormat.self
+        case .anthropicCountTokens: AnthropicCountTokens.self
+        case .geminiCountTokens: GeminiCountTokens.self
         default: nil
         }
     }
@@ -69,6 +79,7 @@ public enum WireAdapters {
                                      created: context.created)
         case .anthropicMessages: AnthropicMessages.StreamEncoder(requestedModel: context.requestedModel)
         case .openAIResponses: OpenAIResponses.StreamEncoder(context: context)
+        case .geminiGenerateContent: GeminiFormat.StreamEncoder(requestedModel: context.requestedModel)
         default: nil
         }
     }
@@ -90,11 +101,14 @@ public struct Translation: Sendable, Equatable {
         return Translation(client: client, provider: provider)
     }
 
-    public func request(_ body: [String: Any], model: String) throws(TranslationError) -> [String: Any] {
+    /// `stream` overrides the body's own flag (Google's clients say it in the path).
+    public func request(_ body: [String: Any], model: String, stream: Bool? = nil) throws(TranslationError) -> [String: Any] {
         guard let decoder = WireAdapters.requestDecoder(client), let encoder = WireAdapters.requestEncoder(provider) else {
             throw TranslationError(message: "no translation from \(client.rawValue) to \(provider.rawValue)", param: nil)
         }
-        return try encoder.encodeRequest(decoder.decodeRequest(body), model: model)
+        var hub = try decoder.decodeRequest(body)
+        if let stream { hub.stream = stream }
+        return try encoder.encodeRequest(hub, model: model)
     }
 
     public func answer(_ object: [String: Any], context: ClientContext) -> [String: Any] {

@@ -14,6 +14,7 @@ public enum WireFormat: String, Sendable, CaseIterable {
     case openAICompletions = "openai-completions"
     case openAIEmbeddings = "openai-embeddings"
     case anthropicCountTokens = "anthropic-count-tokens"
+    case geminiCountTokens = "gemini-count-tokens"
 
     /// The family whose error envelope, usage fields and stream framing the format shares.
     public enum Family: String, Sendable, Codable {
@@ -24,7 +25,7 @@ public enum WireFormat: String, Sendable, CaseIterable {
         switch self {
         case .openAIChat, .openAIResponses, .openAICompletions, .openAIEmbeddings: .openai
         case .anthropicMessages, .anthropicCountTokens: .anthropic
-        case .geminiGenerateContent: .google
+        case .geminiGenerateContent, .geminiCountTokens: .google
         }
     }
 }

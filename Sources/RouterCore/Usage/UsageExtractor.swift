@@ -29,6 +29,8 @@ public enum UsageExtractor {
             let written = object["cache_creation_input_tokens"] as? Int
             let input = plain == nil && read == nil && written == nil ? nil : (plain ?? 0) + (read ?? 0) + (written ?? 0)
             return TokenUsage(input: input, output: object["output_tokens"] as? Int, cached: read)
+        case .geminiCountTokens:
+            return TokenUsage()
         case .geminiGenerateContent:
             let candidates = object["candidatesTokenCount"] as? Int
             let thoughts = object["thoughtsTokenCount"] as? Int

@@ -15,3 +15,6 @@ func jsonObject(_ text: String) -> [String: Any] {
 }
 let chatToResponses = Translation.between(client: .openAIChat, provider: .openAIResponses)!
 let messagesToResponses = Translation.between(client: .anthropicMessages, provider: .openAIResponses)!
+let geminiToChat = Translation.between(client: .geminiGenerateContent, provider: .openAIChat)!
+let geminiToAnthropic = Translation.between(client: .geminiGenerateContent, provider: .anthropicMessages)!
+let geminiToResponses = Translation.between(client: .geminiGenerateContent, provider: .openAIResponses)!

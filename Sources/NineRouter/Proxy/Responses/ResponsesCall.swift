@@ -91,8 +91,7 @@ struct ResponsesCall: Sendable {
         let entry = ResponseStore.Entry(id: answerID, keyID: keyID, createdAt: Date(), providerID: providerID, native: native,
                                         stored: store, previousID: previousID, input: store ? input : "[]",
                                         response: store ? json : nil)
-        try? repository.save(entry)
-        _ = try? repository.prune(days: settings.responsesRetentionDays, maxCount: settings.responsesMaxStored)
+        try? repository.save(entry, retentionDays: settings.responsesRetentionDays, maxCount: settings.responsesMaxStored)
     }
 
     static func randomHex(_ bytes: Int) -> String {
