@@ -92,6 +92,26 @@ public struct FakeProvider: Sendable {
     }
 
     /// Exactly these bytes, for answers no provider should give.
+    /// A streamed answer: `events` written `pause` ms apart, then `closing`; with `cut` the
+    /// connection drops after the last event instead. A client that leaves is counted.
+    static func eventStream(_ events: [String], pause: Int, cut: Bool, script: FakeScript,
+                            contentType: String = "text/event-stream; charset=utf-8", closing: String? = nil) -> Response {
+        Response(status: .ok, headers: [.contentType: contentType], body: ResponseBody { writer in
+            do {
+                for event in events {
+                    try await writer.write(ByteBuffer(string: event))
+                    try await Task.sleep(for: .milliseconds(pause))
+                }
+            } catch {
+                script.recordAbandoned()
+                throw error
+            }
+            if cut { throw CancellationError() }
+            if let closing { try await writer.write(ByteBuffer(string: closing)) }
+            try await writer.finish(nil)
+        })
+    }
+
     static func raw(_ status: Int, _ contentType: String, _ body: String, _ headers: [String: String]) -> Response {
         var fields: HTTPFields = [.contentType: contentType]
         for (name, value) in headers { if let field = HTTPField.Name(name) { fields[field] = value } }

@@ -23,20 +23,10 @@ extension GeminiWire {
         let toSend = cutAfter.map { Array(events.prefix($0)) } ?? events
         let cut = cutAfter != nil
         let contentType = sse ? "text/event-stream" : "application/json; charset=UTF-8"
-        return Response(status: .ok, headers: [.contentType: contentType], body: ResponseBody { writer in
-            do {
-                for (offset, event) in toSend.enumerated() {
-                    let framed = sse ? "data: " + event + "\r\n\r\n" : (offset == 0 ? "[" : ",\r\n") + event
-                    try await writer.write(ByteBuffer(string: framed))
-                    try await Task.sleep(for: .milliseconds(pause))
-                }
-            } catch {
-                script.recordAbandoned()
-                throw error
-            }
-            if cut { throw CancellationError() }
-            if !sse { try await writer.write(ByteBuffer(string: "]")) }
-            try await writer.finish(nil)
-        })
+        let framed = toSend.enumerated().map { offset, event in
+            sse ? "data: " + event + "\r\n\r\n" : (offset == 0 ? "[" : ",\r\n") + event
+        }
+        return FakeProvider.eventStream(framed, pause: pause, cut: cut, script: script, contentType: contentType,
+                                        closing: sse ? nil : "]")
     }
 }

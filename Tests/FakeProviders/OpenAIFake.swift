@@ -202,19 +202,7 @@ extension OpenAIWire {
         let toSend = truncateAt.map { [String(decoding: Array(events.joined().utf8).prefix($0), as: UTF8.self)] }
             ?? cutAfter.map { Array(events.prefix($0 + 1)) } ?? events
         let cut = cutAfter != nil || truncateAt != nil
-        return Response(status: .ok, headers: [.contentType: "text/event-stream; charset=utf-8"], body: ResponseBody { writer in
-            do {
-                for event in toSend {
-                    try await writer.write(ByteBuffer(string: event))
-                    try await Task.sleep(for: .milliseconds(pause))
-                }
-            } catch {
-                script.recordAbandoned()
-                throw error
-            }
-            if cut { throw CancellationError() }
-            try await writer.finish(nil)
-        })
+        return FakeProvider.eventStream(toSend, pause: pause, cut: cut, script: script)
     }
 
     static func embeddings(_ body: [String: Any], model: String) -> [String: Any] {

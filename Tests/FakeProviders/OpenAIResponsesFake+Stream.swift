@@ -90,18 +90,6 @@ extension OpenAIResponsesWire {
             ?? faults.cutAfter.map { log.prefix(chunks: $0) } ?? log.events
         let cut = faults.cutAfter != nil || faults.truncateAt != nil
         let pause = faults.pause
-        return Response(status: .ok, headers: [.contentType: "text/event-stream; charset=utf-8"], body: ResponseBody { writer in
-            do {
-                for event in toSend {
-                    try await writer.write(ByteBuffer(string: event))
-                    try await Task.sleep(for: .milliseconds(pause))
-                }
-            } catch {
-                script.recordAbandoned()
-                throw error
-            }
-            if cut { throw CancellationError() }
-            try await writer.finish(nil)
-        })
+        return FakeProvider.eventStream(toSend, pause: pause, cut: cut, script: script)
     }
 }

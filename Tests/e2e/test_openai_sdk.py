@@ -12,11 +12,11 @@ from conftest import BINARY, FAKE_UPSTREAM, Server, free_port
 UPSTREAM_KEY = "sk-fake-upstream-key-123456"
 
 
-def start_fake(kind: str, key: str):
+def start_fake(kind: str, key: str, name: str = "upstream"):
     """Starts the fake-upstream process; returns (process, root URL)."""
     port = free_port()
     process = subprocess.Popen([str(FAKE_UPSTREAM), "--kind", kind, "--port", str(port), "--key", key,
-                                "--name", "upstream"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                                "--name", name], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     root = f"http://127.0.0.1:{port}"
     deadline = time.time() + 20
     while time.time() < deadline:
@@ -29,9 +29,9 @@ def start_fake(kind: str, key: str):
 
 
 @contextlib.contextmanager
-def running_fake(kind: str, key: str):
+def running_fake(kind: str, key: str, name: str = "upstream"):
     """A fake upstream for the length of a `with` block; yields its root URL."""
-    process, root = start_fake(kind, key)
+    process, root = start_fake(kind, key, name)
     try:
         yield root
     finally:

@@ -3,16 +3,14 @@ against a native OpenAI connection, a chat-only OpenAI-compatible one, an Anthro
 import asyncio
 import contextlib
 import json
-import subprocess
 import time
 
 import agents
 import openai
 import pydantic
 import pytest
-import requests
 
-from conftest import FAKE_UPSTREAM, free_port
+from test_openai_sdk import running_fake
 
 KEY = "sk-fake-upstream-key-123456"
 # model → (fake kind, the name it answers with, connection fields)
@@ -27,24 +25,9 @@ WEATHER = {"type": "function", "name": "get_weather", "description": "Weather in
            "parameters": {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}}
 
 
-@contextlib.contextmanager
 def fake(kind: str, name: str):
-    port = free_port()
-    process = subprocess.Popen([str(FAKE_UPSTREAM), "--kind", kind, "--port", str(port), "--key", KEY, "--name", name],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    root = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 20
-    while time.time() < deadline:
-        try:
-            requests.get(root + "/v1/models", timeout=1)
-            break
-        except requests.RequestException:
-            time.sleep(0.1)
-    try:
-        yield root
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+    """A fake provider answering as `name`, for a `with` block; yields its root URL."""
+    return running_fake(kind, KEY, name)
 
 
 @pytest.fixture

@@ -36,7 +36,7 @@ extension UpstreamAttempt {
     }
 
     /// A whole answer, in the client's format; the call is recorded with the provider's usage.
-    func answer(_ response: UpstreamResponse, candidate: RouteCandidate, bridge: FormatBridge, began: Double) -> Outcome {
+    func answer(_ response: UpstreamResponse, candidate: RouteCandidate, bridge: FormatBridge, began: Double) async -> Outcome {
         let ok = (200..<300).contains(response.status)
         let error = ok ? nil : upstreamMessage(response.body, status: response.status, provider: candidate.provider)
         if ok { engine.state.succeeded(candidate.key) }
@@ -44,8 +44,8 @@ extension UpstreamAttempt {
         var body = bridge.answerBody(response.body, status: response.status, context: call.clientContext())
         if ok, let responses = call.responses {
             if bridge.isPassThrough { body = responses.patchedNativeAnswer(body, providerID: candidate.provider.id) }
-            let json = bridge.isPassThrough ? String(decoding: body, as: UTF8.self) : responses.capture.json
-            responses.save(response: json, providerID: candidate.provider.id, native: bridge.isPassThrough, in: engine.responses,
+            let json = responses.capture.json ?? String(decoding: body, as: UTF8.self)
+            await responses.save(response: json, providerID: candidate.provider.id, native: bridge.isPassThrough, in: engine.responses,
                            settings: snapshot.settings)
         }
         trace.firstByte()
@@ -71,7 +71,7 @@ extension UpstreamAttempt {
         let failed = Failure(attempt: self, candidate: candidate, began: began)
         guard (200..<300).contains(upstream.status) else {
             do {
-                return answer(try await upstream.collect(limit: engine.limits.maxResponseBodyBytes), candidate: candidate,
+                return await answer(try await upstream.collect(limit: engine.limits.maxResponseBodyBytes), candidate: candidate,
                               bridge: bridge, began: began)
             } catch {
                 return failed(.transient, status: upstream.status, why: Self.describe(error))
@@ -128,7 +128,7 @@ extension UpstreamAttempt {
                 pipe.trace.finish(status: status, error: "the client closed the connection", usage: pipe.tap.usage, incomplete: true)
                 throw error
             }
-            if let interruption { try await writer.write(pipe.interrupted(interruption, format: format)) }
+            if let interruption { try await pipe.write(pipe.interrupted(interruption, format: format), to: &writer) }
             let complete = pipe.tap.completed && interruption == nil
             pipe.trace.finish(status: status, error: interruption ?? (complete ? nil : "the upstream stream ended before the answer was complete"),
                               usage: pipe.tap.usage, incomplete: !complete)
@@ -161,7 +161,6 @@ final class StreamPipe: @unchecked Sendable {
         recorder?.observe(kept.readableBytesView)
         let out = rewriter?.rewrite(kept) ?? kept
         if let rewriter, rewriter.overflowed { throw StreamOverflow(limit: tap.maxEventBytes) }
-        recorder?.saveIfReady()
         return framer?.frame(out) ?? out
     }
 
@@ -169,11 +168,7 @@ final class StreamPipe: @unchecked Sendable {
     func end(to writer: inout some ResponseBodyWriter) async throws {
         let rest = tap.finish()
         if !rest.isEmpty { try await write(framed(ByteBuffer(bytes: rest)), to: &writer) }
-        if let rewriter {
-            let ending = rewriter.finish()
-            recorder?.saveIfReady()
-            try await write(framed(ending), to: &writer)
-        }
+        if let rewriter { try await write(framed(rewriter.finish()), to: &writer) }
         if let framer { try await write(framer.finish(), to: &writer) }
     }
 
@@ -187,7 +182,6 @@ final class StreamPipe: @unchecked Sendable {
         var failure: ByteBuffer
         if let rewriter {
             failure = rewriter.fail(message)
-            recorder?.saveIfReady()
         } else {
             failure = GatewayError(status: .badGateway, type: "server_error", code: "stream_interrupted", message: message)
                 .sseEvent(format, sequence: (recorder?.lastSequence ?? -1) + 1)
@@ -199,7 +193,10 @@ final class StreamPipe: @unchecked Sendable {
         return failure
     }
 
+    /// Sends output on; a Responses answer completed by it is kept first, so a continuation
+    /// sent the moment the client has it finds it.
     func write(_ buffer: ByteBuffer, to writer: inout some ResponseBodyWriter) async throws {
+        await recorder?.saveIfReady()
         guard buffer.readableBytes > 0 else { return }
         trace.firstByte()
         try await writer.write(buffer)

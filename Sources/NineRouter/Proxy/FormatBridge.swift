@@ -69,7 +69,7 @@ struct FormatBridge: Sendable, Equatable {
         guard let translation else {
             guard var continued else { return call.body(for: upstreamModel, addingStreamUsage: addingStreamUsage) }
             continued["model"] = upstreamModel
-            return Array(JSONText.compact(continued).utf8)
+            return Array(JSONText.unsorted(continued).utf8)
         }
         guard let object = continued
             ?? (try? JSONSerialization.jsonObject(with: Data(call.body.readableBytesView)) as? [String: Any]) else {

@@ -134,7 +134,7 @@ struct UpstreamAttempt {
         }
         switch opened {
         case .whole(let response):
-            return answer(response, candidate: candidate, bridge: bridge, began: began)
+            return await answer(response, candidate: candidate, bridge: bridge, began: began)
         case .stream(let upstream):
             return await deliver(upstream, candidate: candidate, token: token, bridge: bridge, began: began,
                                  strippingUsage: addUsage)

@@ -48,17 +48,25 @@ struct ResponseStore: Sendable {
     }
 
     func save(_ entry: Entry) throws {
-        try database.execute("""
-            INSERT OR REPLACE INTO stored_response (id, key_id, created_at, provider_id, native, stored, previous_id, input, response)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, [entry.id, entry.keyID, entry.createdAt.timeIntervalSince1970, entry.providerID, entry.native, entry.stored,
-                  entry.previousID, entry.input, entry.response])
+        try database.writer.write { db in try Self.insert(entry, db) }
     }
 
-    /// Saves, and every `pruneEvery` saves drops what is past the retention.
-    func save(_ entry: Entry, retentionDays: Int, maxCount: Int) throws {
-        try save(entry)
-        if saves.next() % Self.pruneEvery == 0 { try prune(days: retentionDays, maxCount: maxCount) }
+    private static func insert(_ entry: Entry, _ db: Database) throws {
+        try db.execute(sql: """
+            INSERT OR REPLACE INTO stored_response (id, key_id, created_at, provider_id, native, stored, previous_id, input, response)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [entry.id, entry.keyID, entry.createdAt.timeIntervalSince1970, entry.providerID, entry.native,
+                             entry.stored, entry.previousID, entry.input, entry.response])
+    }
+
+    /// Saves without holding a thread of the data path, and every `pruneEvery` saves drops what
+    /// is past the retention.
+    func save(_ entry: Entry, retentionDays: Int, maxCount: Int) async throws {
+        let prune = saves.next() % Self.pruneEvery == 0
+        try await database.writer.write { db in
+            try Self.insert(entry, db)
+            if prune { _ = try Self.prune(days: retentionDays, maxCount: maxCount, now: Date(), db) }
+        }
     }
 
     func find(_ id: String) throws -> Entry? {
@@ -85,17 +93,19 @@ struct ResponseStore: Sendable {
     /// Drops what is past the retention: older than `days`, or beyond the newest `maxCount`.
     @discardableResult
     func prune(days: Int, maxCount: Int, now: Date = Date()) throws -> Int {
-        try database.writer.write { db in
-            try db.execute(sql: "DELETE FROM stored_response WHERE created_at < ?",
-                           arguments: [now.timeIntervalSince1970 - Double(days) * 86_400])
-            var removed = db.changesCount
-            try db.execute(sql: """
-                DELETE FROM stored_response WHERE id IN (
-                    SELECT id FROM stored_response ORDER BY created_at DESC, rowid DESC LIMIT -1 OFFSET ?)
-                """, arguments: [maxCount])
-            removed += db.changesCount
-            return removed
-        }
+        try database.writer.write { db in try Self.prune(days: days, maxCount: maxCount, now: now, db) }
+    }
+
+    private static func prune(days: Int, maxCount: Int, now: Date, _ db: Database) throws -> Int {
+        try db.execute(sql: "DELETE FROM stored_response WHERE created_at < ?",
+                       arguments: [now.timeIntervalSince1970 - Double(days) * 86_400])
+        var removed = db.changesCount
+        try db.execute(sql: """
+            DELETE FROM stored_response WHERE id IN (
+                SELECT id FROM stored_response ORDER BY created_at DESC, rowid DESC LIMIT -1 OFFSET ?)
+            """, arguments: [maxCount])
+        removed += db.changesCount
+        return removed
     }
 
     private static func decode(_ row: Row) -> Entry {

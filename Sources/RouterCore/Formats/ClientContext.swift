@@ -10,8 +10,8 @@ public struct ClientContext: Sendable {
     public var includeUsage = false
     /// Responses: the id the response goes out under.
     public var responseID: String?
-    /// Responses: the request's fields the response object repeats (compact JSON object text).
-    public var echo: String?
+    /// Responses: the request's fields the response object repeats.
+    public var echo: JSONObjectBox?
     /// Responses: the client asked for `reasoning.encrypted_content` (signatures it can send back).
     public var includeEncrypted = false
     /// Responses: receives the complete response (signatures included) when it is known.
@@ -21,6 +21,16 @@ public struct ClientContext: Sendable {
         self.requestedModel = requestedModel
         self.created = created
         self.includeUsage = includeUsage
+    }
+}
+
+/// A JSON object that is never changed once made, so it can be shared across tasks without
+/// being written out as text and read back.
+public final class JSONObjectBox: @unchecked Sendable {
+    public let value: [String: Any]
+
+    public init(_ value: [String: Any]) {
+        self.value = value
     }
 }
 
@@ -34,7 +44,7 @@ public final class ResponseCapture: Sendable {
     public var json: String? { stored.withLock { $0 } }
 
     public func keep(_ object: [String: Any]) {
-        let text = JSONText.compact(object)
+        let text = JSONText.unsorted(object)
         stored.withLock { $0 = text }
     }
 

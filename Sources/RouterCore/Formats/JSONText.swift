@@ -6,8 +6,18 @@ public enum JSONText {
     /// an object belongs — as compact text. (Foundation traps, rather than throws, on a bare value
     /// unless fragments are allowed, and on anything that is not JSON.)
     public static func compact(_ object: Any) -> String {
+        write(object, options: [.sortedKeys, .fragmentsAllowed])
+    }
+
+    /// For text only the gateway reads back: unsorted, because sorting keys costs Foundation a
+    /// locale-aware comparison per pair on Linux — most of the time spent writing a response.
+    public static func unsorted(_ object: Any) -> String {
+        write(object, options: [.fragmentsAllowed])
+    }
+
+    private static func write(_ object: Any, options: JSONSerialization.WritingOptions) -> String {
         guard JSONSerialization.isValidJSONObject([object]),
-              let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .fragmentsAllowed])
+              let data = try? JSONSerialization.data(withJSONObject: object, options: options)
         else { return "{}" }
         return String(decoding: data, as: UTF8.self)
     }

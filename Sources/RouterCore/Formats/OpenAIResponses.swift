@@ -18,8 +18,11 @@ public enum OpenAIResponses: RequestDecoding, AnswerEncoding {
             output.append(functionCallItem(id: ids.call(number), call: call, status: "completed"))
         }
         let full = response(context, id: ids.responseID, finish: choice.finish, output: output, usage: answer.usage)
+        // Only when the client's copy leaves signatures out does the kept copy differ from what
+        // the client gets (which the gateway keeps as written, saving a second serialisation).
+        guard !context.includeEncrypted, choice.reasoningSignature != nil else { return full }
         context.capture?.keep(full)
-        return context.includeEncrypted ? full : withoutSignatures(full)
+        return withoutSignatures(full)
     }
 
     /// The ids of one response's output items, from the response id.
@@ -35,7 +38,7 @@ public enum OpenAIResponses: RequestDecoding, AnswerEncoding {
     /// A response object: the request's echoed fields, then what the answer says.
     static func response(_ context: ClientContext, id: String, status: String? = nil, finish: HubFinish?,
                          output: [[String: Any]], usage: HubUsage?, error: [String: Any]? = nil) -> [String: Any] {
-        var object = JSONText.object(context.echo) as? [String: Any] ?? echo(of: [:])
+        var object = context.echo?.value ?? echo(of: [:])
         let reason: String? = switch finish {
         case .length: "max_output_tokens"
         case .contentFilter: "content_filter"

@@ -54,7 +54,7 @@ import Testing
     func run(_ fixture: String = anthropic, includeEncrypted: Bool = false, cutAfter: Int? = nil) -> (String, ResponseCapture) {
         var context = ClientContext(requestedModel: "smart", created: 1_700_000_000)
         context.responseID = "resp_abc"
-        context.echo = JSONText.compact(OpenAIResponses.echo(of: ["instructions": "Be brief.", "store": true]))
+        context.echo = JSONObjectBox(OpenAIResponses.echo(of: ["instructions": "Be brief.", "store": true]))
         context.includeEncrypted = includeEncrypted
         let capture = ResponseCapture()
         context.capture = capture

@@ -10,8 +10,10 @@ struct ResponsesCall: Sendable {
     let id: String
     let model: String
     let keyID: Int64?
-    /// The request as the client sent it (JSON object text).
-    let request: String
+    /// The request as the client sent it.
+    let request: JSONObjectBox
+    /// The request fields the response repeats.
+    let echo: JSONObjectBox
     let store: Bool
     let includeEncrypted: Bool
     let previousID: String?
@@ -38,16 +40,16 @@ struct ResponsesCall: Sendable {
         }
         let include = body["include"] as? [String] ?? []
         return ResponsesCall(id: "resp_" + Self.randomHex(24), model: call.model, keyID: call.appKey?.id,
-                             request: JSONText.compact(body), store: body["store"] as? Bool ?? true,
+                             request: JSONObjectBox(body), echo: JSONObjectBox(OpenAIResponses.echo(of: body)), store: body["store"] as? Bool ?? true,
                              includeEncrypted: include.contains("reasoning.encrypted_content"), previousID: previousID,
-                             chain: chain, input: JSONText.compact(ResponseItems.identified(body["input"])))
+                             chain: chain, input: JSONText.unsorted(ResponseItems.identified(body["input"])))
     }
 
     /// What the Responses encoders need to write this call's answer.
     func context(created: Int = Int(Date().timeIntervalSince1970)) -> ClientContext {
         var context = ClientContext(requestedModel: model, created: created)
         context.responseID = id
-        context.echo = JSONText.compact(OpenAIResponses.echo(of: JSONText.dictionary(request)))
+        context.echo = echo
         context.includeEncrypted = includeEncrypted
         context.capture = capture
         return context
@@ -59,7 +61,7 @@ struct ResponsesCall: Sendable {
     func requestObject(forNative native: Bool, providerID: Int64) -> [String: Any]? {
         guard !chain.isEmpty else { return nil }
         if native, !rebuildsTurns(forNativeProvider: providerID) { return nil }
-        var body = JSONText.dictionary(request)
+        var body = request.value
         body.removeValue(forKey: "previous_response_id")
         var items: [[String: Any]] = []
         for entry in chain {
@@ -81,21 +83,31 @@ struct ResponsesCall: Sendable {
     func patchedNativeAnswer(_ body: [UInt8], providerID: Int64) -> [UInt8] {
         guard let previousID, rebuildsTurns(forNativeProvider: providerID),
               let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any] else { return body }
-        return Array(JSONText.compact(PreviousIDPatch.patch(object, previousID: previousID)).utf8)
+        return Array(JSONText.unsorted(PreviousIDPatch.patch(object, previousID: previousID)).utf8)
     }
 
     /// Keeps the answer: the whole response when stored, else only who owns its id.
-    func save(response json: String?, providerID: Int64?, native: Bool, in repository: ResponseStore, settings: RouterSettings) {
+    func save(response json: String?, providerID: Int64?, native: Bool, in repository: ResponseStore,
+              settings: RouterSettings) async {
         let object = json.map(JSONText.dictionary) ?? [:]
         guard let answerID = object["id"] as? String else { return }
         let entry = ResponseStore.Entry(id: answerID, keyID: keyID, createdAt: Date(), providerID: providerID, native: native,
                                         stored: store, previousID: previousID, input: store ? input : "[]",
                                         response: store ? json : nil)
-        try? repository.save(entry, retentionDays: settings.responsesRetentionDays, maxCount: settings.responsesMaxStored)
+        try? await repository.save(entry, retentionDays: settings.responsesRetentionDays, maxCount: settings.responsesMaxStored)
     }
 
+    /// `bytes` random bytes as lowercase hex (by table: Foundation's formatting is slow on Linux).
     static func randomHex(_ bytes: Int) -> String {
         var rng = SystemRandomNumberGenerator()
-        return (0..<bytes).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &rng)) }.joined()
+        let digits = Array("0123456789abcdef".utf8)
+        var out = [UInt8]()
+        out.reserveCapacity(bytes * 2)
+        for _ in 0..<bytes {
+            let byte = UInt8.random(in: 0...255, using: &rng)
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 0x0f)])
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 }

@@ -41,9 +41,9 @@ final class ResponsesRecorder: @unchecked Sendable {
     }
 
     /// Stores the response once it is complete.
-    func saveIfReady() {
+    func saveIfReady() async {
         guard !saved, let json = call.capture.json else { return }
         saved = true
-        call.save(response: json, providerID: providerID, native: native, in: store, settings: settings)
+        await call.save(response: json, providerID: providerID, native: native, in: store, settings: settings)
     }
 }

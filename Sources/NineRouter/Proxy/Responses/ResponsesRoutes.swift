@@ -47,7 +47,7 @@ struct ResponsesRoutes {
             }
             let object = try body(entry)
             return Response(status: .ok, headers: [.contentType: "application/json", .init("x-request-id")!: requestID],
-                            body: .init(byteBuffer: ByteBuffer(string: JSONText.compact(object))))
+                            body: .init(byteBuffer: ByteBuffer(string: JSONText.unsorted(object))))
         } catch let error as GatewayError {
             return error.response(requestID: requestID)
         } catch {
