@@ -25,8 +25,11 @@ struct AnthropicFake {
         guard headers["x-api-key"] == provider.apiKey || headers["authorization"] == "Bearer \(provider.apiKey)" else {
             return FakeProvider.json(.unauthorized, AnthropicWire.error(type: "authentication_error", message: "invalid x-api-key"))
         }
-        if let fault = provider.script.next(), case .status(let code, let retryAfter) = fault {
-            return AnthropicWire.failure(code, retryAfter: retryAfter)
+        var cutAfter: Int?
+        switch provider.script.next() {
+        case .status(let code, let retryAfter): return AnthropicWire.failure(code, retryAfter: retryAfter)
+        case .cutStreamAfter(let chunks): cutAfter = chunks
+        default: break
         }
         guard let body = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any],
               let model = body["model"] as? String
@@ -55,7 +58,7 @@ struct AnthropicFake {
             if body["stream"] as? Bool == true { return AnthropicWire.streamToolUse(call, model: model) }
             return FakeProvider.json(.ok, AnthropicWire.toolUseMessage(call, model: model))
         }
-        if body["stream"] as? Bool == true { return AnthropicWire.stream(reply, model: model) }
+        if body["stream"] as? Bool == true { return AnthropicWire.stream(reply, model: model, cutAfter: cutAfter, script: provider.script) }
         return FakeProvider.json(.ok, AnthropicWire.message(reply, model: model))
     }
 }
@@ -146,7 +149,8 @@ extension AnthropicWire {
          "usage": usage(reply)]
     }
 
-    static func stream(_ reply: String, model: String) -> Response {
+    /// `cutAfter`: the connection drops after that many text deltas (no message_stop).
+    static func stream(_ reply: String, model: String, cutAfter: Int? = nil, script: FakeScript) -> Response {
         func event(_ name: String, _ object: [String: Any]) -> String {
             let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
             return "event: \(name)\ndata: " + String(decoding: data, as: UTF8.self) + "\n\n"
@@ -169,11 +173,8 @@ extension AnthropicWire {
         events.append(event("message_delta", ["type": "message_delta", "delta": ["stop_reason": "end_turn", "stop_sequence": NSNull()],
                                               "usage": ["output_tokens": words.count]]))
         events.append(event("message_stop", ["type": "message_stop"]))
-        let all = events
-        return Response(status: .ok, headers: [.contentType: "text/event-stream; charset=utf-8"], body: ResponseBody { writer in
-            for item in all { try await writer.write(ByteBuffer(string: item)) }
-            try await writer.finish(nil)
-        })
+        let sent = cutAfter.map { Array(events.prefix(3 + $0)) } ?? events
+        return FakeProvider.eventStream(sent, pause: 0, cut: cutAfter != nil, script: script)
     }
 
     static func failure(_ code: Int, retryAfter: Int?) -> Response {

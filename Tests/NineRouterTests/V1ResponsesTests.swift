@@ -119,6 +119,22 @@ import Testing
         }
     }
 
+    @Test func aStreamCutByTheUpstreamEndsWithResponseFailed() async throws {
+        try await run { v1 in
+            claude.script.enqueue(.cutStreamAfter(chunks: 2))
+            let response = try await create(v1, ["model": "claude-sonnet-4-5", "input": "ping", "stream": true])
+            #expect(response.status == .ok)
+            let types = response.text.split(separator: "\n").filter { $0.hasPrefix("event: ") }.map { String($0.dropFirst(7)) }
+            #expect(types.first == "response.created" && types.last == "response.failed")
+            #expect(!types.contains("response.completed"))
+            // A native stream cut short ends with the gateway's own error event, numbered after the upstream's.
+            self.native.script.enqueue(.cutStreamAfter(chunks: 2))
+            let native = try await create(v1, ["model": "gpt-5", "input": "ping", "stream": true])
+            let last = native.text.components(separatedBy: "\n\n").last { !$0.isEmpty } ?? ""
+            #expect(last.hasPrefix("event: error") && last.contains("\"sequence_number\""))
+        }
+    }
+
     @Test func nativeConnectionGetsTheBodyUntouchedAndKeepsItsIDs() async throws {
         try await run { v1 in
             let body: [String: Any] = ["model": "gpt-5", "input": "ping", "truncation": "auto", "service_tier": "flex"]
