@@ -39,7 +39,7 @@ public struct AppServices: Sendable {
             ?? HostGuard.defaults(boundHost: config.host))
         var accessLog = Logger(label: "ninerouter.access")
         accessLog.logLevel = config.logLevel
-        logWriter = LogWriter(recorder: recorder, database: database, snapshots: snapshots, accessLog: accessLog)
+        logWriter = LogWriter(recorder: recorder, store: CallRecordStore(database: database), snapshots: snapshots, accessLog: accessLog)
         try primeBudgets()
         let settings = snapshots.current.settings
         try repositories.responses.prune(days: settings.responsesRetentionDays, maxCount: settings.responsesMaxStored)

@@ -1,4 +1,3 @@
-import GRDB
 import Hummingbird
 import Logging
 import NIOCore
@@ -27,18 +26,6 @@ struct ErrorEnvelopeMiddleware: RouterMiddleware {
         }
     }
 
-    /// Failures of the data directory rather than of the request: said plainly, answered 503.
-    static func storageProblem(_ error: DatabaseError) -> String? {
-        switch error.resultCode {
-        case .SQLITE_READONLY: "the data directory is read-only"
-        case .SQLITE_FULL: "the disk holding the data directory is full"
-        case .SQLITE_IOERR: "the data directory cannot be written (I/O error)"
-        case .SQLITE_CANTOPEN: "the database file cannot be opened"
-        case .SQLITE_BUSY, .SQLITE_LOCKED: "the database is busy"
-        default: nil
-        }
-    }
-
     func adminError(for error: any Error, request: Request, context: Context) -> AdminError {
         if let error = error as? any HTTPResponseError {
             switch error.status {
@@ -61,7 +48,8 @@ struct ErrorEnvelopeMiddleware: RouterMiddleware {
         if error is NIOTooManyBytesError {
             return AdminError(.contentTooLarge, code: "body_too_large", message: "request body is too large")
         }
-        if let error = error as? DatabaseError, let reason = Self.storageProblem(error) {
+        // Failures of the store rather than of the request: said plainly, answered 503.
+        if case .unavailable(let reason) = StoreError.classify(error) {
             context.logger.error("store refused a write on \(request.method) \(request.uri.path): \(reason)")
             var unavailable = AdminError(.serviceUnavailable, code: "storage_unavailable",
                                          message: "the change could not be saved: \(reason); nothing was changed")

@@ -15,7 +15,7 @@ enum AdminResource {
     static func write<T>(name: String, field: String = "name", _ body: () throws -> T) throws -> T {
         do {
             return try body()
-        } catch where isUniqueViolation(error) {
+        } catch where StoreError.classify(error) == .duplicate {
             throw AdminError.conflict("'\(name)' is already used by another entry", field: field)
         }
     }

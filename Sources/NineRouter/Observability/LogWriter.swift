@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import Logging
 import RouterCore
 import ServiceLifecycle
@@ -11,7 +10,7 @@ import ServiceLifecycle
 /// when the server shuts down.
 public final class LogWriter: Service, Sendable {
     let recorder: CallRecorder
-    let database: AppDatabase
+    let store: CallRecordStore
     let snapshots: SnapshotStore
     let accessLog: Logger
     let batchSize = 1000
@@ -19,9 +18,9 @@ public final class LogWriter: Service, Sendable {
     static let minuteDetail: TimeInterval = 7 * 86400
     private let gate = FlushGate()
 
-    init(recorder: CallRecorder, database: AppDatabase, snapshots: SnapshotStore, accessLog: Logger) {
+    init(recorder: CallRecorder, store: CallRecordStore, snapshots: SnapshotStore, accessLog: Logger) {
         self.recorder = recorder
-        self.database = database
+        self.store = store
         self.snapshots = snapshots
         self.accessLog = accessLog
     }
@@ -43,9 +42,7 @@ public final class LogWriter: Service, Sendable {
     /// Once an hour: totals older than a week kept per hour instead of per minute.
     func rollUp(now: Date = Date()) async {
         do {
-            _ = try await database.writer.write { db in
-                try UsageRepository.rollUp(before: now.addingTimeInterval(-Self.minuteDetail), db)
-            }
+            try await store.rollUp(before: now.addingTimeInterval(-Self.minuteDetail))
         } catch {
             accessLog.error("could not fold old per-minute totals: \(String(describing: type(of: error)))")
         }
@@ -65,17 +62,7 @@ public final class LogWriter: Service, Sendable {
             let settings = snapshots.current.settings
             guard settings.observabilityEnabled else { continue }
             do {
-                try await database.writer.write { db in
-                    try CallLogRepository.insert(batch, db)
-                    try CallLogRepository.trim(keep: settings.observabilityMaxRecords, db)
-                    try UsageRepository.add(batch, db)
-                    var lastUse: [Int64: Date] = [:]
-                    for record in batch { if let id = record.keyID { lastUse[id] = max(lastUse[id] ?? record.time, record.time) } }
-                    for (id, time) in lastUse {
-                        try db.execute(sql: "UPDATE app_key SET last_used_at = max(coalesce(last_used_at, ?), ?) WHERE id = ?",
-                                       arguments: [time, time, id])
-                    }
-                }
+                try await store.append(batch, keep: settings.observabilityMaxRecords)
             } catch {
                 accessLog.error("could not store \(batch.count) call records: \(String(describing: type(of: error)))")
             }
@@ -83,7 +70,7 @@ public final class LogWriter: Service, Sendable {
         let refusals = recorder.takeRefusals()
         if !refusals.isEmpty, snapshots.current.settings.observabilityEnabled {
             do {
-                try await database.writer.write { db in try UsageRepository.add(refusals: refusals, db) }
+                try await store.add(refusals: refusals)
             } catch {
                 accessLog.error("could not store the totals of refused calls: \(String(describing: type(of: error)))")
             }

@@ -141,12 +141,6 @@ extension AppDatabase {
     }
 }
 
-/// True when a write failed on a UNIQUE constraint, which the admin API reports as 409.
-func isUniqueViolation(_ error: any Error) -> Bool {
-    guard let error = error as? DatabaseError else { return false }
-    return error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE
-}
-
 /// JSON columns are written and read through these so every repository stores lists alike.
 enum JSONColumn {
     static func encode<T: Encodable>(_ value: T) -> String {
