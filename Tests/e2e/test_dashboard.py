@@ -334,3 +334,35 @@ def test_a_logged_out_page_loads_with_a_clean_console(server, browser):
     entries = [entry for entry in driver.get_log("browser") if entry["level"] in ("SEVERE", "WARNING")]
     assert entries == [], entries
 
+
+
+def test_a_connections_responses_fields(server, browser, upstream):
+    """native_responses follows the base URL while it is untouched, and both Responses fields save."""
+    driver = browser
+    driver.get(f"{server.base}/#/providers")
+    login(driver)
+    visible(driver, ".page-head")
+    click_button(driver.find_element(By.CSS_SELECTOR, ".page-head"), "Add provider")
+    form = dialog(driver)
+    native = form.find_element(By.CSS_SELECTOR, "[name='native_responses']")
+    assert native.is_selected(), "an empty base URL is OpenAI's own API, which speaks Responses"
+    fill(form, "name", "compatible")
+    fill(form, "base_url", upstream)
+    assert not native.is_selected(), "another server is taken to speak chat only"
+    fill(form, "api_key", UPSTREAM_KEY)
+    fill(form, "models", "gpt-4o")
+    click_button(form, "Add provider")
+    row = row_with(driver, "compatible")
+    admin = server.admin(server.login())
+    stored = next(p for p in admin.get(server.base + "/api/admin/providers").json()["data"] if p["name"] == "compatible")
+    assert stored["native_responses"] is False and stored["responses_only_models"] == []
+
+    click_button(row, "Edit")
+    form = dialog(driver)
+    form.find_element(By.CSS_SELECTOR, "[name='native_responses']").click()
+    fill(form, "responses_only_models", "gpt-5-codex")
+    click_button(form, "Save")
+    wait(driver, lambda d: not d.find_elements(By.CSS_SELECTOR, "dialog[open]"))
+    stored = next(p for p in admin.get(server.base + "/api/admin/providers").json()["data"] if p["name"] == "compatible")
+    assert stored["native_responses"] is True and stored["responses_only_models"] == ["gpt-5-codex"]
+    assert not problems(driver)
