@@ -12,7 +12,7 @@ public struct AppServices: Sendable {
     let authenticator: AdminAuthenticator
     public let agent: CurlAgent
     let routing = RoutingState()
-    let recorder = CallRecorder()
+    let recorder: CallRecorder
     /// Which `Host`/`Origin` keyless `/v1` calls may carry (see `HostGuard`).
     let hostGuard: HostGuard
     /// Marks the calls this gateway forwards, to stop loops (see `HopMark`).
@@ -24,6 +24,7 @@ public struct AppServices: Sendable {
     public init(config: ServerConfig) throws {
         PasswordHasher.prepareAllocator
         self.config = config
+        recorder = CallRecorder(replica: config.replica)
         // The key first: a damaged key file stops start-up before anything is created.
         try FileManager.default.createDirectory(atPath: config.dataDirectory, withIntermediateDirectories: true,
                                                 attributes: [.posixPermissions: 0o700])

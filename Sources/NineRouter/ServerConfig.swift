@@ -5,6 +5,11 @@ import Logging
 /// else its default.
 public struct ServerConfig: Sendable {
     public var host: String = "0.0.0.0"
+    /// This replica's name on its call records and metrics (`REPLICA_NAME`; nil: host name and port).
+    public var replicaName: String?
+
+    /// The name this replica goes by.
+    public var replica: String { replicaName ?? ProcessInfo.processInfo.hostName + ":" + String(port) }
     public var port: Int = 20128
     public var dataDirectory: String = "./data"
     public var webDirectory: String = "./web"
@@ -50,6 +55,13 @@ public struct ServerConfig: Sendable {
         var config = ServerConfig()
         if let value = env["HOST"], !value.isEmpty { config.host = value }
         if let value = env["ROUTER_PORT"], !value.isEmpty { config.port = try parsePort(value, name: "ROUTER_PORT") }
+        if let value = env["REPLICA_NAME"]?.trimmingCharacters(in: .whitespaces), !value.isEmpty {
+            guard value.count <= 128, !value.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7f }) else {
+                throw ConfigError.invalid(name: "REPLICA_NAME", value: String(value.prefix(64)),
+                                          expected: "at most 128 characters without control characters")
+            }
+            config.replicaName = value
+        }
         if let value = env["DATA_DIR"], !value.isEmpty { config.dataDirectory = value }
         if let value = env["WEB_DIR"], !value.isEmpty { config.webDirectory = value }
         if let value = env["INITIAL_PASSWORD"], !value.isEmpty { config.initialPassword = value }

@@ -23,9 +23,9 @@ import Testing
         #expect(recorder.take(limit: 10).map(\.requestID) == ["r0", "r1"])
         #expect(recorder.queued == 0)
         let metrics = recorder.metrics.render(.init(inflight: [:], cooling: [:], queued: 0, dropped: recorder.dropped, transfers: 0))
-        #expect(metrics.contains("ninerouter_call_records_dropped_total 3\n"))
+        #expect(metrics.contains("ninerouter_call_records_dropped_total{replica=\"local\"} 3\n"))
         // Dropped records still counted for /metrics.
-        #expect(metrics.contains(#"ninerouter_requests_total{provider="",model="smart",key="app \"one\"",status="200"} 5"#))
+        #expect(metrics.contains(#"ninerouter_requests_total{replica="local",provider="",model="smart",key="app \"one\"",status="200"} 5"#))
     }
 
     @Test func budgetsCountOnlyTheCurrentPeriod() throws {

@@ -5,6 +5,17 @@ import Testing
 @testable import NineRouter
 
 @Suite struct ServerConfigTests {
+    @Test func theReplicaNameComesFromTheEnvironmentOrTheHostAndPort() throws {
+        let named = try ServerConfig.fromEnvironment(["REPLICA_NAME": " eu-1 ", "ROUTER_PORT": "20200"])
+        #expect(named.replica == "eu-1")
+        let unnamed = try ServerConfig.fromEnvironment(["ROUTER_PORT": "20200"])
+        #expect(unnamed.replica == ProcessInfo.processInfo.hostName + ":20200")
+        #expect(throws: ServerConfig.ConfigError.self) { try ServerConfig.fromEnvironment(["REPLICA_NAME": "a\u{1b}[31mb"]) }
+        #expect(throws: ServerConfig.ConfigError.self) {
+            try ServerConfig.fromEnvironment(["REPLICA_NAME": String(repeating: "r", count: 129)])
+        }
+    }
+
     @Test func defaults() throws {
         let config = try ServerConfig.fromEnvironment([:])
         #expect(config.port == 20128)
@@ -48,7 +59,7 @@ import Testing
         let mode = try harness.services.database.writer.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
         #expect(mode == "wal")
         let applied = try harness.services.database.writer.read { db in try AppDatabase.migrator.appliedMigrations(db) }
-        #expect(applied == ["v1-foundation", "v2-observability", "v3-billing-headers", "v4-responses"])
+        #expect(applied == ["v1-foundation", "v2-observability", "v3-billing-headers", "v4-responses", "v5-replica"])
         #expect(FileManager.default.fileExists(atPath: harness.config.dataDirectory + "/ninerouter.sqlite"))
     }
 }

@@ -121,6 +121,8 @@ import Testing
             #expect(record["provider"] as? String == "beta")
             #expect(record["model_requested"] as? String == "smart")
             #expect(record["model"] as? String == "gpt-4o")
+            // Each record names the replica that served it (REPLICA_NAME).
+            #expect(record["replica"] as? String == "test-replica")
             let one = try await v1.admin(.get, "/api/admin/logs/\(record["id"] as? Int ?? 0)")
             #expect(one["request_id"] as? String == answer.headers[.init("x-request-id")!])
         }
@@ -235,7 +237,7 @@ import Testing
             #expect(try await v1.admin(.get, "/api/admin/logs").data.isEmpty)
             #expect((try await stats(v1)["total"] as? [String: Any])?["calls"] as? Int == 0)
             let metrics = try await v1.client.call(.get, "/metrics")
-            #expect(metrics.text.contains(#"ninerouter_requests_total{provider="alpha",model="gpt-4o",key="app",status="200"} 1"#))
+            #expect(metrics.text.contains(#"ninerouter_requests_total{replica="test-replica",provider="alpha",model="gpt-4o",key="app",status="200"} 1"#))
         }
     }
 
@@ -247,8 +249,8 @@ import Testing
             let metrics = try await v1.client.call(.get, "/metrics", token: "metrics-secret-1")
             #expect(metrics.status == .ok)
             #expect(metrics.headers[.contentType]?.hasPrefix("text/plain; version=0.0.4") == true)
-            #expect(metrics.text.contains(#"ninerouter_tokens_total{provider="alpha",model="gpt-4o",key="app",kind="input"} 12"#))
-            #expect(metrics.text.contains("ninerouter_request_duration_seconds_count{provider=\"alpha\",model=\"gpt-4o\"} 1"))
+            #expect(metrics.text.contains(#"ninerouter_tokens_total{replica="test-replica",provider="alpha",model="gpt-4o",key="app",kind="input"} 12"#))
+            #expect(metrics.text.contains("ninerouter_request_duration_seconds_count{replica=\"test-replica\",provider=\"alpha\",model=\"gpt-4o\"} 1"))
         }
     }
 

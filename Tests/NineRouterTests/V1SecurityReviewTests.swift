@@ -39,7 +39,7 @@ import Testing
             let metrics = try await v1.client.call(.get, "/metrics").text
             #expect(!metrics.contains("no-such-model"))
             #expect(!metrics.contains("mmmm"))
-            #expect(metrics.contains(#"ninerouter_requests_total{provider="",model="(unlisted)",key="app",status="404"} 41"#))
+            #expect(metrics.contains(#"ninerouter_requests_total{replica="test-replica",provider="",model="(unlisted)",key="app",status="404"} 41"#))
             #expect(metrics.contains(#"model="gpt-4o",key="app",status="200"} 1"#))
             let stats = try await v1.admin(.get, "/api/admin/stats")
             let models = (stats["by_model"] as? [[String: Any]] ?? []).compactMap { $0["model"] as? String }
@@ -64,7 +64,7 @@ import Testing
             #expect(total["calls"] as? Int == 31)
             #expect(total["errors"] as? Int == 30)
             let metrics = try await v1.client.call(.get, "/metrics").text
-            #expect(metrics.contains("ninerouter_unauthenticated_requests_total 30"))
+            #expect(metrics.contains("ninerouter_unauthenticated_requests_total{replica=\"test-replica\"} 30"))
         }
     }
 

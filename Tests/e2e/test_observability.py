@@ -86,4 +86,4 @@ def test_metrics_parse_as_prometheus_text(server, gateway):
     tokens = {s.labels["kind"]: s.value for s in families["ninerouter_tokens"].samples if s.labels["provider"] == "openai"}
     assert tokens == {"input": 36, "output": 12}
     assert families["ninerouter_call_records_dropped"].samples[0].value == 0
-    assert re.search(r'ninerouter_provider_cooling\{provider="gemini"\} 0', response.text)
+    assert re.search(r'ninerouter_provider_cooling\{replica="[^"]+",provider="gemini"\} 0', response.text)

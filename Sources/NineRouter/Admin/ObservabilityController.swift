@@ -116,6 +116,7 @@ struct CallRecordView: Encodable {
     let provider: Nullable<String>
     let provider_id: Nullable<Int64>
     let proxy: Nullable<String>
+    let replica: Nullable<String>
     let status: Int
     let error: Nullable<String>
     let stream: Bool
@@ -143,6 +144,7 @@ struct CallRecordView: Encodable {
         provider = Nullable(r.provider)
         provider_id = Nullable(r.providerID)
         proxy = Nullable(r.proxy)
+        replica = Nullable(r.replica)
         status = r.status
         error = Nullable(r.error)
         stream = r.stream

@@ -10,12 +10,15 @@ final class CallRecorder: Sendable {
     let metrics: GatewayMetrics
     let spend: SpendLedger
     let labels = ModelLabels()
+    /// The replica whose calls these are.
+    let replica: String
     private let queue = Mutex<[CallRecord]>([])
     private let droppedCount = Atomic<Int>(0)
 
-    init(capacity: Int = 10_000, metrics: GatewayMetrics = GatewayMetrics(), spend: SpendLedger = SpendLedger()) {
+    init(capacity: Int = 10_000, replica: String = "local", metrics: GatewayMetrics? = nil, spend: SpendLedger = SpendLedger()) {
         self.capacity = capacity
-        self.metrics = metrics
+        self.replica = replica
+        self.metrics = metrics ?? GatewayMetrics(replica: replica)
         self.spend = spend
     }
 

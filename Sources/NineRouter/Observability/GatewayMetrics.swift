@@ -46,6 +46,12 @@ final class GatewayMetrics: Sendable {
     }
 
     private let state = Mutex(State())
+    /// Every sample is labelled with it (`instance` is Prometheus' own, set when it scrapes).
+    let replica: String
+
+    init(replica: String = "local") {
+        self.replica = replica
+    }
 
     /// Counts one finished call.
     func observe(_ record: CallRecord) {
@@ -88,7 +94,7 @@ final class GatewayMetrics: Sendable {
             out += "# HELP \(name) \(help)\n# TYPE \(name) \(type)\n"
         }
         func sample(_ name: String, _ labels: [(String, String)], _ value: Double) {
-            let text = labels.isEmpty ? "" : "{" + labels.map { "\($0.0)=\"\(Self.escape($0.1))\"" }.joined(separator: ",") + "}"
+            let text = "{" + ([("replica", replica)] + labels).map { "\($0.0)=\"\(Self.escape($0.1))\"" }.joined(separator: ",") + "}"
             out += name + text + " " + Self.format(value) + "\n"
         }
         func histogram(_ name: String, _ help: String, _ values: [RouteLabels: Histogram]) {

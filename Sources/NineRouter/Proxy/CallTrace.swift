@@ -23,6 +23,7 @@ final class CallTrace: @unchecked Sendable {
                             inboundFormat: endpoint.wireFormat.family.rawValue, modelRequested: "",
                             status: 0, latencyMs: 0, stream: false)
         record.clientAddress = client
+        record.replica = recorder.replica
         self.recorder = recorder
         prices = snapshot.prices
         knownModels = snapshot.knownModels

@@ -106,6 +106,9 @@ public struct AppDatabase: Sendable {
                 """)
             try ResponseStore.createSchema(db)
         }
+        migrator.registerMigration("v5-replica") { db in
+            try db.execute(sql: "ALTER TABLE call_log ADD COLUMN replica TEXT")
+        }
         return migrator
     }
 }

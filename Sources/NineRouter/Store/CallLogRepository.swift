@@ -29,14 +29,15 @@ struct CallLogRepository: Sendable {
         let statement = try db.cachedStatement(sql: """
             INSERT INTO call_log (time, request_id, key_id, key_name, client, endpoint, format, model_requested, model,
                 provider, provider_id, proxy, status, error, latency_ms, ttft_ms, stream, incomplete, input_tokens,
-                output_tokens, cached_tokens, cost_usd, attempts)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                output_tokens, cached_tokens, cost_usd, attempts, replica)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         for r in records {
             try statement.execute(arguments: [
                 r.time.timeIntervalSince1970, r.requestID, r.keyID, r.keyName, r.clientAddress, r.endpoint, r.inboundFormat, r.modelRequested,
                 r.model, r.provider, r.providerID, r.proxy, r.status, r.error, r.latencyMs, r.ttftMs, r.stream,
                 r.incomplete, r.usage.input, r.usage.output, r.usage.cached, r.costUSD, attemptsJSON(r.attempts),
+                r.replica,
             ])
         }
     }
@@ -121,6 +122,7 @@ struct CallLogRepository: Sendable {
         record.provider = row["provider"]
         record.providerID = row["provider_id"]
         record.proxy = row["proxy"]
+        record.replica = row["replica"]
         record.error = row["error"]
         record.ttftMs = row["ttft_ms"]
         record.incomplete = row["incomplete"]

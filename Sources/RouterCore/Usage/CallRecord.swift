@@ -39,6 +39,8 @@ public struct CallRecord: Sendable, Equatable {
     public var providerID: Int64?
     /// The proxy the answer came through, as `scheme://host:port` (never its credentials).
     public var proxy: String?
+    /// The replica that served the call.
+    public var replica: String?
     public var attempts: [Attempt] = []
     public var status: Int
     public var error: String?

@@ -28,6 +28,7 @@ struct Harness {
         config.webDirectory = Harness.repoRoot + "/web"
         config.initialPassword = initialPassword
         config.logLevel = .warning
+        config.replicaName = "test-replica"
         configure(&config)
         self.config = config
         services = try AppServices(config: config)
