@@ -71,7 +71,8 @@ struct FormatBridge: Sendable, Equatable {
             continued["model"] = upstreamModel
             return Array(JSONText.unsorted(continued).utf8)
         }
-        guard let object = continued
+        // A Responses call's body was read once already, when the call was prepared.
+        guard let object = continued ?? call.responses?.request.value
             ?? (try? JSONSerialization.jsonObject(with: Data(call.body.readableBytesView)) as? [String: Any]) else {
             throw GatewayError.invalidRequest("The body must be a JSON object.", code: "invalid_json")
         }

@@ -14,7 +14,9 @@ public protocol RequestEncoding {
 /// speaks needs a request decoder, an answer encoder and a stream encoder; a format a
 /// provider speaks the other three. A new format registers here and nowhere else.
 public enum WireAdapters {
-    static func requestDecoder(_ format: WireFormat) -> (any RequestDecoding.Type)? {
+    /// The adapter of each format, whatever it can do: the four lookups below ask it for one
+    /// ability each.
+    private static func adapter(_ format: WireFormat) -> Any.Type? {
         switch format {
         case .openAIChat: OpenAIChat.self
         case .openAIResponses: OpenAIResponses.self
@@ -22,44 +24,24 @@ public enum WireAdapters {
         case .geminiGenerateContent: GeminiFormat.self
         case .anthropicCountTokens: AnthropicCountTokens.self
         case .geminiCountTokens: GeminiCountTokens.self
-        default: nil
+        case .openAICompletions, .openAIEmbeddings: nil
         }
+    }
+
+    static func requestDecoder(_ format: WireFormat) -> (any RequestDecoding.Type)? {
+        adapter(format) as? any RequestDecoding.Type
     }
 
     static func requestEncoder(_ format: WireFormat) -> (any RequestEncoding.Type)? {
-        switch format {
-        case .openAIChat: OpenAIChat.self
-        case .openAIResponses: OpenAIResponses.self
-        case .anthropicMessages: AnthropicMessages.self
-        case .geminiGenerateContent: GeminiFormat.self
-        case .anthropicCountTokens: AnthropicCountTokens.self
-        case .geminiCountTokens: GeminiCountTokens.self
-        default: nil
-        }
+        adapter(format) as? any RequestEncoding.Type
     }
 
     static func answerDecoder(_ format: WireFormat) -> (any AnswerDecoding.Type)? {
-        switch format {
-        case .openAIChat: OpenAIChat.self
-        case .openAIResponses: OpenAIResponses.self
-        case .anthropicMessages: AnthropicMessages.self
-        case .geminiGenerateContent: GeminiFormat.self
-        case .anthropicCountTokens: AnthropicCountTokens.self
-        case .geminiCountTokens: GeminiCountTokens.self
-        default: nil
-        }
+        adapter(format) as? any AnswerDecoding.Type
     }
 
     static func answerEncoder(_ format: WireFormat) -> (any AnswerEncoding.Type)? {
-        switch format {
-        case .openAIChat: OpenAIChat.self
-        case .openAIResponses: OpenAIResponses.self
-        case .anthropicMessages: AnthropicMessages.self
-        case .geminiGenerateContent: GeminiFormat.self
-        case .anthropicCountTokens: AnthropicCountTokens.self
-        case .geminiCountTokens: GeminiCountTokens.self
-        default: nil
-        }
+        adapter(format) as? any AnswerEncoding.Type
     }
 
     static func streamDecoder(_ format: WireFormat) -> (any StreamDecoding)? {
