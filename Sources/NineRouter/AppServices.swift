@@ -6,7 +6,9 @@ import RouterCore
 /// Everything the server keeps for its lifetime, opened once at start-up from DATA_DIR.
 public struct AppServices: Sendable {
     public let config: ServerConfig
-    public let database: AppDatabase
+    /// The SQLite file; nil when the store is elsewhere.
+    let database: SQLiteStore?
+    let store: any StoreDriver
     let repositories: Repositories
     public let snapshots: SnapshotStore
     let authenticator: AdminAuthenticator
@@ -21,7 +23,7 @@ public struct AppServices: Sendable {
     public let logWriter: LogWriter
 
     /// Opens the store (migrating it), loads the encryption key and the first snapshot.
-    public init(config: ServerConfig) throws {
+    public init(config: ServerConfig) async throws {
         PasswordHasher.prepareAllocator
         self.config = config
         recorder = CallRecorder(replica: config.replica)
@@ -30,9 +32,11 @@ public struct AppServices: Sendable {
                                                 attributes: [.posixPermissions: 0o700])
         let secrets = try config.encryptionKey.map(SecretBox.init(configuredKey:))
             ?? SecretBox.loadOrCreate(directory: config.dataDirectory)
-        database = try AppDatabase(directory: config.dataDirectory)
-        repositories = Repositories(database: database, secrets: secrets, defaultMaxRecords: config.observabilityMaxRecords)
-        snapshots = try SnapshotStore(repositories: repositories)
+        let database = try SQLiteStore(directory: config.dataDirectory)
+        self.database = database
+        store = database
+        repositories = Repositories(store: store, secrets: secrets, defaultMaxRecords: config.observabilityMaxRecords)
+        snapshots = try await SnapshotStore(repositories: repositories)
         authenticator = AdminAuthenticator(repository: repositories.admin, sessionTTL: config.sessionTTL,
                                            dataDirectory: config.dataDirectory)
         agent = CurlAgent()
@@ -40,28 +44,28 @@ public struct AppServices: Sendable {
             ?? HostGuard.defaults(boundHost: config.host))
         var accessLog = Logger(label: "ninerouter.access")
         accessLog.logLevel = config.logLevel
-        logWriter = LogWriter(recorder: recorder, store: CallRecordStore(database: database), snapshots: snapshots, accessLog: accessLog)
-        try primeBudgets()
+        logWriter = LogWriter(recorder: recorder, store: CallRecordStore(store: store), snapshots: snapshots, accessLog: accessLog)
+        try await primeBudgets()
         let settings = snapshots.current.settings
-        try repositories.responses.prune(days: settings.responsesRetentionDays, maxCount: settings.responsesMaxStored)
+        try await repositories.responses.prune(days: settings.responsesRetentionDays, maxCount: settings.responsesMaxStored)
     }
 
     /// What each key with a budget has spent in its current period, from the stored totals.
-    func primeBudgets(now: Date = Date()) throws {
+    func primeBudgets(now: Date = Date()) async throws {
         for key in snapshots.current.keysByHash.values {
             guard key.budgetUSD != nil, let period = key.budgetPeriod else { continue }
             recorder.spend.prime(keyID: key.id, period: period,
-                                 spent: try repositories.usage.spend(keyID: key.id, since: period.start(containing: now)), now: now)
+                                 spent: try await repositories.usage.spend(keyID: key.id, since: period.start(containing: now)), now: now)
         }
     }
 
     /// Sets up the admin password on first start (see `AdminAuthenticator.ensurePassword`).
-    public func preparePassword(logger: Logger) throws {
-        try authenticator.ensurePassword(initialPassword: config.initialPassword, logger: logger)
+    public func preparePassword(logger: Logger) async throws {
+        try await authenticator.ensurePassword(initialPassword: config.initialPassword, logger: logger)
     }
 
     /// For `ninerouter reset-password`.
-    public func resetPassword() throws -> String {
-        try authenticator.resetPassword()
+    public func resetPassword() async throws -> String {
+        try await authenticator.resetPassword()
     }
 }

@@ -11,12 +11,12 @@ public enum NineRouterVersion {
 }
 
 /// Builds the whole server: opens DATA_DIR, prepares the admin password, wires the routes.
-public func buildApplication(config: ServerConfig, logger: Logger) throws -> some ApplicationProtocol {
-    let services = try AppServices(config: config)
-    for path in services.database.tightened {
+public func buildApplication(config: ServerConfig, logger: Logger) async throws -> some ApplicationProtocol {
+    let services = try await AppServices(config: config)
+    for path in services.database?.tightened ?? [] {
         logger.notice("made \(path) private (it was readable by other users)")
     }
-    try services.preparePassword(logger: logger)
+    try await services.preparePassword(logger: logger)
     let router = buildRouter(services: services)
     let counter = ConnectionCounter(limit: config.connectionsPerClient)
     let headerTimeout = config.clientHeaderTimeout

@@ -61,7 +61,7 @@ struct Serve: AsyncParsableCommand {
         if let sessionTTL { config.sessionTTL = try ServerConfig.parseDuration(sessionTTL, name: "--session-ttl") }
         var logger = Logger(label: "ninerouter")
         logger.logLevel = config.logLevel
-        let app = try buildApplication(config: config, logger: logger)
+        let app = try await buildApplication(config: config, logger: logger)
         try await runUntilSignalled(app, config: config, logger: logger)
     }
 }
@@ -80,8 +80,8 @@ struct ResetPassword: AsyncParsableCommand {
             // Creating a store here would leave a fresh, empty gateway where the admin expected theirs.
             throw ValidationError("No NineRouter database at \(database): check --data-dir / DATA_DIR. Nothing was changed.")
         }
-        let services = try AppServices(config: config)
-        let password = try services.resetPassword()
+        let services = try await AppServices(config: config)
+        let password = try await services.resetPassword()
         print("New admin password: \(password)")
         print("Every admin session has been ended.")
     }

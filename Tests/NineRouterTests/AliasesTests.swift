@@ -7,7 +7,7 @@ import Testing
 
 @Suite struct AliasesTests {
     @Test func crudWithShorthandTargetAndRename() async throws {
-        let harness = try Harness()
+        let harness = try await Harness()
         try await harness.test { client async throws in
             let token = try await client.token()
             let created = try await client.call(.post, "/api/admin/aliases", token: token, json: ["alias": "smart", "target": "gpt-4o"])
@@ -31,7 +31,7 @@ import Testing
     }
 
     @Test func validation() async throws {
-        let harness = try Harness()
+        let harness = try await Harness()
         try await harness.test { client async throws in
             let token = try await client.token()
             _ = try await client.call(.post, "/api/admin/aliases", token: token, json: ["alias": "taken", "target": "m"])

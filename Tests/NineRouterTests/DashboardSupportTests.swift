@@ -11,7 +11,7 @@ import Testing
     let fixture = V1Fixture()
 
     @Test func theLoginHintSaysWhereTheFirstPasswordIsUntilItIsChanged() async throws {
-        let harness = try Harness(initialPassword: nil)
+        let harness = try await Harness(initialPassword: nil)
         try await harness.test { client async throws in
             let hint = try await client.call(.get, "/api/admin/login")
             #expect(hint.status == .ok)

@@ -7,7 +7,7 @@ import Testing
 
 @Suite struct KeysTests {
     @Test func keyIsShownOnceAndStoredAsItsHash() async throws {
-        let harness = try Harness()
+        let harness = try await Harness()
         try await harness.test { client async throws in
             let token = try await client.token()
             let created = try await client.call(.post, "/api/admin/keys", token: token, json: [
@@ -38,7 +38,7 @@ import Testing
     }
 
     @Test func patchChangesLimitsAndEnabledAndClearsWithNull() async throws {
-        let harness = try Harness()
+        let harness = try await Harness()
         try await harness.test { client async throws in
             let token = try await client.token()
             let created = try await client.call(.post, "/api/admin/keys", token: token, json: ["name": "a", "rpm_limit": 10])
@@ -56,7 +56,7 @@ import Testing
     }
 
     @Test func validation() async throws {
-        let harness = try Harness()
+        let harness = try await Harness()
         try await harness.test { client async throws in
             let token = try await client.token()
             let cases: [([String: Any], HTTPResponse.Status, String)] = [
@@ -73,7 +73,7 @@ import Testing
     }
 
     @Test func deleteRevokes() async throws {
-        let harness = try Harness()
+        let harness = try await Harness()
         try await harness.test { client async throws in
             let token = try await client.token()
             let created = try await client.call(.post, "/api/admin/keys", token: token, json: ["name": "gone"])
@@ -85,7 +85,7 @@ import Testing
     }
 
     @Test func anExpiryAlreadyPastRetiresTheKeyAtOnce() async throws {
-        let harness = try Harness()
+        let harness = try await Harness()
         try await harness.test { client async throws in
             let token = try await client.token()
             let created = try await client.call(.post, "/api/admin/keys", token: token,

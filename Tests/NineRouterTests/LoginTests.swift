@@ -7,7 +7,7 @@ import Testing
 
 @Suite struct LoginTests {
     @Test func correctPasswordGivesTokenAndStrictCookie() async throws {
-        let harness = try Harness()
+        let harness = try await Harness()
         try await harness.test { client async throws in
             let response = try await client.login()
             #expect(response.status == .ok)
@@ -29,7 +29,7 @@ import Testing
     }
 
     @Test func secureCookieWhenConfigured() async throws {
-        let harness = try Harness { $0.cookieSecure = true }
+        let harness = try await Harness { $0.cookieSecure = true }
         try await harness.test { client async throws in
             let response = try await client.login()
             #expect(response.headers[.setCookie]?.contains("; Secure") == true)
@@ -37,7 +37,7 @@ import Testing
     }
 
     @Test func wrongPasswordIs401() async throws {
-        let harness = try Harness()
+        let harness = try await Harness()
         try await harness.test { client async throws in
             let response = try await client.login("not-the-password")
             #expect(response.status == .unauthorized)
@@ -48,7 +48,7 @@ import Testing
     }
 
     @Test func missingOrMistypedPasswordIsAClientError() async throws {
-        let harness = try Harness()
+        let harness = try await Harness()
         try await harness.test { client async throws in
             #expect(try await client.call(.post, "/api/admin/login", json: [:]).status == .unprocessableContent)
             let wrongType = try await client.call(.post, "/api/admin/login", json: ["password": 12])
@@ -62,7 +62,7 @@ import Testing
     }
 
     @Test func fiveFailuresThrottleTheAddressEvenForTheRightPassword() async throws {
-        let harness = try Harness()
+        let harness = try await Harness()
         try await harness.test { client async throws in
             for _ in 0..<5 {
                 #expect(try await client.login("wrong").status == .unauthorized)
@@ -76,7 +76,7 @@ import Testing
     }
 
     @Test func concurrentGuessesCannotSlipPastTheLimit() async throws {
-        let harness = try Harness()
+        let harness = try await Harness()
         let authenticator = harness.services.authenticator
         let results = try await withThrowingTaskGroup(of: String.self) { group in
             for attempt in 0..<40 {
@@ -101,7 +101,7 @@ import Testing
     }
 
     @Test func forwardedForIsIgnoredUnlessTrusted() async throws {
-        let harness = try Harness()
+        let harness = try await Harness()
         try await harness.test { client async throws in
             for index in 0..<5 {
                 let spoofed: HTTPFields = [.init("X-Forwarded-For")!: "10.0.0.\(index)"]
@@ -114,7 +114,7 @@ import Testing
     }
 
     @Test func trustedProxyThrottlesPerForwardedAddress() async throws {
-        let harness = try Harness { $0.trustProxy = true }
+        let harness = try await Harness { $0.trustProxy = true }
         try await harness.test { client async throws in
             let attacker: HTTPFields = [.init("X-Forwarded-For")!: "203.0.113.7"]
             for _ in 0..<5 { _ = try await client.login("wrong", headers: attacker) }
@@ -139,7 +139,7 @@ import Testing
     /// Security review 6: with the global limit on concurrent checks answering 429, guesses
     /// from many addresses locked the admin out. Checks now queue at that limit.
     @Test func guessesFromManyAddressesDoNotLockTheAdminOut() async throws {
-        let harness = try Harness()
+        let harness = try await Harness()
         let authenticator = harness.services.authenticator
         let results = try await withThrowingTaskGroup(of: [(Bool, String)].self) { group in
             // 16 guessers, each guess from a new address: more checks than the 8 slots, so they queue.
@@ -202,7 +202,7 @@ import Testing
     /// Security review 5: the current password of a password change was checked without
     /// the login throttle (8 wrong guesses, 8 × 422).
     @Test func passwordChangeGoesThroughTheThrottle() async throws {
-        let harness = try Harness()
+        let harness = try await Harness()
         try await harness.test { client async throws in
             let token = try #require(try await client.login()["token"] as? String)
             for _ in 0..<5 {

@@ -30,8 +30,8 @@ import Testing
         return routes
     }
 
-    @Test func everyRouteIsDocumentedAndEveryDocumentedRouteExists() throws {
-        let harness = try Harness()
+    @Test func everyRouteIsDocumentedAndEveryDocumentedRouteExists() async throws {
+        let harness = try await Harness()
         let router = buildRouter(services: harness.services)
         let served = Set(router.routes.map { "\($0.method) \($0.path)" })
         let documented = try Self.documentedRoutes()

@@ -8,7 +8,7 @@ import Testing
 @Suite struct PersistenceTests {
     @Test func everythingSurvivesARestartWithTheSameDataDirectory() async throws {
         let directory = Harness.makeDataDirectory()
-        let first = try Harness(dataDirectory: directory)
+        let first = try await Harness(dataDirectory: directory)
         let created: [String: Int] = try await first.test { client async throws in
             let token = try await client.token()
             let pool = try await client.call(.post, "/api/admin/proxy-pools", token: token,
@@ -25,7 +25,7 @@ import Testing
             return ["provider": try #require(provider["id"] as? Int), "pool": poolID]
         }
         // Same INITIAL_PASSWORD in the environment: the changed password must stay.
-        let second = try Harness(dataDirectory: directory)
+        let second = try await Harness(dataDirectory: directory)
         let snapshot = second.services.snapshots.current
         #expect(snapshot.providers.map(\.apiKey) == ["sk-persist-0123456789"])
         #expect(snapshot.providers.first?.proxyPoolID == Int64(created["pool"] ?? 0))
@@ -43,8 +43,8 @@ import Testing
 
     @Test func unchangedInitialPasswordFollowsTheEnvironment() async throws {
         let directory = Harness.makeDataDirectory()
-        _ = try Harness(dataDirectory: directory, initialPassword: "first-password")
-        let second = try Harness(dataDirectory: directory, initialPassword: "second-password")
+        _ = try await Harness(dataDirectory: directory, initialPassword: "first-password")
+        let second = try await Harness(dataDirectory: directory, initialPassword: "second-password")
         try await second.test { client async throws in
             #expect(try await client.login("first-password").status == .unauthorized)
             #expect(try await client.login("second-password").status == .ok)
@@ -52,7 +52,7 @@ import Testing
     }
 
     @Test func secretsAreEncryptedAtRestAndKeysHashed() async throws {
-        let harness = try Harness()
+        let harness = try await Harness()
         let providerKey = "sk-plaintext-canary-7f3a9c"
         let proxyPassword = "proxy-canary-pass"
         let appKey: String = try await harness.test { client async throws in
@@ -68,7 +68,7 @@ import Testing
         }
         var bytes = Data()
         for suffix in ["", "-wal"] {
-            bytes.append((try? Data(contentsOf: URL(fileURLWithPath: harness.services.database.path + suffix))) ?? Data())
+            bytes.append((try? Data(contentsOf: URL(fileURLWithPath: harness.services.database!.path + suffix))) ?? Data())
         }
         let dump = String(decoding: bytes, as: UTF8.self)
         #expect(!dump.contains(providerKey))
@@ -82,15 +82,15 @@ import Testing
 
     @Test func wrongEncryptionKeyFailsLoudlyInsteadOfLosingData() async throws {
         let directory = Harness.makeDataDirectory()
-        let first = try Harness(dataDirectory: directory) { $0.encryptionKey = "key-one" }
+        let first = try await Harness(dataDirectory: directory) { $0.encryptionKey = "key-one" }
         try await first.test { client async throws in
             let token = try await client.token()
             _ = try await client.call(.post, "/api/admin/providers", token: token, json: ["name": "x", "api_key": "sk-abc"])
         }
-        #expect(throws: SecretBox.SecretError.self) {
-            _ = try Harness(dataDirectory: directory) { $0.encryptionKey = "key-two" }
+        await #expect(throws: SecretBox.SecretError.self) {
+            _ = try await Harness(dataDirectory: directory) { $0.encryptionKey = "key-two" }
         }
-        let again = try Harness(dataDirectory: directory) { $0.encryptionKey = "key-one" }
+        let again = try await Harness(dataDirectory: directory) { $0.encryptionKey = "key-one" }
         #expect(again.services.snapshots.current.providers.first?.apiKey == "sk-abc")
     }
 }

@@ -24,7 +24,7 @@ import Testing
     @Test(arguments: [FakeProvider.Kind.openai, .anthropic, .gemini])
     func testListsModelsWithTheRightKey(kind: FakeProvider.Kind) async throws {
         try await Self.withFake(kind) { baseURL in
-            let harness = try Harness()
+            let harness = try await Harness()
             try await harness.test { client async throws in
                 let token = try await client.token()
                 let created = try await client.call(.post, "/api/admin/providers", token: token,
@@ -44,7 +44,7 @@ import Testing
     @Test(arguments: [FakeProvider.Kind.openai, .anthropic, .gemini])
     func testReportsAWrongKeyWithoutEchoingIt(kind: FakeProvider.Kind) async throws {
         try await Self.withFake(kind) { baseURL in
-            let harness = try Harness()
+            let harness = try await Harness()
             try await harness.test { client async throws in
                 let token = try await client.token()
                 let wrongKey = "sk-wrong-key-value-999999"
@@ -61,7 +61,7 @@ import Testing
     }
 
     @Test func unreachableUpstreamIsReportedNotThrown() async throws {
-        let harness = try Harness()
+        let harness = try await Harness()
         try await harness.test { client async throws in
             let token = try await client.token()
             let created = try await client.call(.post, "/api/admin/providers", token: token,
@@ -75,7 +75,7 @@ import Testing
     }
 
     @Test func poolTestReportsEachProxy() async throws {
-        let harness = try Harness()
+        let harness = try await Harness()
         try await harness.test { client async throws in
             let token = try await client.token()
             let pool = try await client.call(.post, "/api/admin/proxy-pools", token: token, json: [

@@ -9,7 +9,7 @@ import Testing
     static let key = "sk-live-abcdef0123456789XYZ"
 
     @Test func crudRoundTripNeverShowsTheKey() async throws {
-        let harness = try Harness()
+        let harness = try await Harness()
         try await harness.test { client async throws in
             let token = try await client.token()
             var bodies: [String] = []
@@ -52,7 +52,7 @@ import Testing
     }
 
     @Test func defaultBaseURLFollowsTheType() async throws {
-        let harness = try Harness()
+        let harness = try await Harness()
         try await harness.test { client async throws in
             let token = try await client.token()
             let anthropic = try await client.call(.post, "/api/admin/providers", token: token,
@@ -77,7 +77,7 @@ import Testing
     }
 
     @Test func validationErrorsNameTheField() async throws {
-        let harness = try Harness()
+        let harness = try await Harness()
         try await harness.test { client async throws in
             let token = try await client.token()
             let cases: [([String: Any], HTTPResponse.Status, String)] = [
@@ -105,7 +105,7 @@ import Testing
     }
 
     @Test func duplicateNameIsAConflictAndNothingIsLost() async throws {
-        let harness = try Harness()
+        let harness = try await Harness()
         try await harness.test { client async throws in
             let token = try await client.token()
             let first = try await client.call(.post, "/api/admin/providers", token: token, json: ["name": "a", "api_key": "k1"])
@@ -124,7 +124,7 @@ import Testing
     }
 
     @Test func sensitiveHeadersAreMaskedAndKeptWhenSentBack() async throws {
-        let harness = try Harness()
+        let harness = try await Harness()
         try await harness.test { client async throws in
             let token = try await client.token()
             let created = try await client.call(.post, "/api/admin/providers", token: token, json: [
@@ -140,7 +140,7 @@ import Testing
     }
 
     @Test func badIdsAndBodiesNeverCauseServerErrors() async throws {
-        let harness = try Harness()
+        let harness = try await Harness()
         try await harness.test { client async throws in
             let token = try await client.token()
             for path in ["/api/admin/providers/0", "/api/admin/providers/-1", "/api/admin/providers/abc",
@@ -166,7 +166,7 @@ import Testing
     /// Security review 8: a PATCH of `base_url` alone, then "test", delivered the stored key to
     /// the new host.
     @Test func aStoredKeyDoesNotFollowTheConnectionToAnotherHost() async throws {
-        let harness = try Harness()
+        let harness = try await Harness()
         try await harness.test { client async throws in
             let token = try #require(try await client.login()["token"] as? String)
             let created = try await client.call(.post, "/api/admin/providers", token: token,

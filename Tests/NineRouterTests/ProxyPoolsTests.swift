@@ -7,7 +7,7 @@ import Testing
 
 @Suite struct ProxyPoolsTests {
     @Test func credentialsAreMaskedAndSurviveARoundTrip() async throws {
-        let harness = try Harness()
+        let harness = try await Harness()
         try await harness.test { client async throws in
             let token = try await client.token()
             let created = try await client.call(.post, "/api/admin/proxy-pools", token: token, json: [
@@ -32,7 +32,7 @@ import Testing
     }
 
     @Test func validation() async throws {
-        let harness = try Harness()
+        let harness = try await Harness()
         try await harness.test { client async throws in
             let token = try await client.token()
             let cases: [([String: Any], HTTPResponse.Status, String)] = [
@@ -51,7 +51,7 @@ import Testing
     }
 
     @Test func poolInUseCannotBeDeleted() async throws {
-        let harness = try Harness()
+        let harness = try await Harness()
         try await harness.test { client async throws in
             let token = try await client.token()
             let pool = try await client.call(.post, "/api/admin/proxy-pools", token: token,

@@ -10,26 +10,28 @@ import Testing
                             stored: stored, previousID: previous, input: "[]", response: stored ? #"{"id":"\#(id)"}"# : nil)
     }
 
-    @Test func retentionDropsTheOldFirstThenKeepsTheNewest() throws {
-        let store = ResponseStore(database: try AppDatabase(directory: Harness.makeDataDirectory()))
+    @Test func retentionDropsTheOldFirstThenKeepsTheNewest() async throws {
+        let store = ResponseStore(store: try SQLiteStore(directory: Harness.makeDataDirectory()))
         let now = Date()
-        try store.save(entry("old", age: 31, now: now))
-        for number in 0..<5 { try store.save(entry("r\(number)", age: Double(5 - number) / 1000, now: now)) }
-        #expect(try store.prune(days: 30, maxCount: 3, now: now) == 3)
-        #expect(try store.find("old") == nil && store.find("r0") == nil && store.find("r1") == nil)
-        #expect(try ["r2", "r3", "r4"].allSatisfy { try store.find($0) != nil })
+        try await store.save(entry("old", age: 31, now: now))
+        for number in 0..<5 { try await store.save(entry("r\(number)", age: Double(5 - number) / 1000, now: now)) }
+        #expect(try await store.prune(days: 30, maxCount: 3, now: now) == 3)
+        #expect(try await store.find("old") == nil)
+        #expect(try await store.find("r0") == nil)
+        #expect(try await store.find("r1") == nil)
+        for id in ["r2", "r3", "r4"] { #expect(try await store.find(id) != nil) }
     }
 
-    @Test func chainsStopAtAnotherOwnerOrAnUnstoredResponse() throws {
-        let store = ResponseStore(database: try AppDatabase(directory: Harness.makeDataDirectory()))
+    @Test func chainsStopAtAnotherOwnerOrAnUnstoredResponse() async throws {
+        let store = ResponseStore(store: try SQLiteStore(directory: Harness.makeDataDirectory()))
         let now = Date()
-        try store.save(entry("a", key: 2, now: now))
-        try store.save(entry("b", previous: "a", now: now))
-        try store.save(entry("c", previous: "b", now: now))
-        #expect(try store.chain(endingWith: "c")?.map(\.id) == ["b", "c"])
-        #expect(try store.chain(endingWith: "missing") == nil)
-        try store.save(entry("d", previous: "c", stored: false, now: now))
-        try store.save(entry("e", previous: "d", now: now))
-        #expect(try store.chain(endingWith: "e")?.map(\.id) == ["e"])
+        try await store.save(entry("a", key: 2, now: now))
+        try await store.save(entry("b", previous: "a", now: now))
+        try await store.save(entry("c", previous: "b", now: now))
+        #expect(try await store.chain(endingWith: "c")?.map(\.id) == ["b", "c"])
+        #expect(try await store.chain(endingWith: "missing") == nil)
+        try await store.save(entry("d", previous: "c", stored: false, now: now))
+        try await store.save(entry("e", previous: "d", now: now))
+        #expect(try await store.chain(endingWith: "e")?.map(\.id) == ["e"])
     }
 }

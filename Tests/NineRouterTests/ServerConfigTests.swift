@@ -54,11 +54,12 @@ import Testing
         #expect(throws: ServerConfig.ConfigError.self) { try ServerConfig.fromEnvironment(["TRUST_PROXY": "maybe"]) }
     }
 
-    @Test func storeIsOneSQLiteFileInWALModeWithMigrationsApplied() throws {
-        let harness = try Harness()
-        let mode = try harness.services.database.writer.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
+    @Test func storeIsOneSQLiteFileInWALModeWithMigrationsApplied() async throws {
+        let harness = try await Harness()
+        let database = try #require(harness.services.database)
+        let mode = try await database.writer.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
         #expect(mode == "wal")
-        let applied = try harness.services.database.writer.read { db in try AppDatabase.migrator.appliedMigrations(db) }
+        let applied = try await database.writer.read { db in try SQLiteStore.migrator.appliedMigrations(db) }
         #expect(applied == ["v1-foundation", "v2-observability", "v3-billing-headers", "v4-responses", "v5-replica"])
         #expect(FileManager.default.fileExists(atPath: harness.config.dataDirectory + "/ninerouter.sqlite"))
     }

@@ -7,7 +7,7 @@ import Testing
 
 @Suite struct SessionTests {
     @Test func logoutEndsTheSession() async throws {
-        let harness = try Harness()
+        let harness = try await Harness()
         try await harness.test { client async throws in
             let token = try await client.token()
             let logout = try await client.call(.post, "/api/admin/logout", token: token)
@@ -18,7 +18,7 @@ import Testing
     }
 
     @Test func cookieSessionWorksAndItsWritesMustBeJSON() async throws {
-        let harness = try Harness()
+        let harness = try await Harness()
         try await harness.test { client async throws in
             let token = try await client.token()
             let cookie: HTTPFields = [.cookie: "nr_session=\(token)"]
@@ -40,7 +40,7 @@ import Testing
     }
 
     @Test func badBearerIsNotRescuedByCookie() async throws {
-        let harness = try Harness()
+        let harness = try await Harness()
         try await harness.test { client async throws in
             let token = try await client.token()
             let headers: HTTPFields = [.cookie: "nr_session=\(token)", .authorization: "Bearer nope"]
@@ -50,8 +50,8 @@ import Testing
     }
 
     @Test func expiredSessionIsRefused() async throws {
-        let harness = try Harness()
-        let old = try harness.services.authenticator.createSession(now: Date().addingTimeInterval(-25 * 3600))
+        let harness = try await Harness()
+        let old = try await harness.services.authenticator.createSession(now: Date().addingTimeInterval(-25 * 3600))
         try await harness.test { client async throws in
             let response = try await client.call(.get, "/api/admin/session", token: old.token)
             #expect(response.status == .unauthorized)
@@ -60,7 +60,7 @@ import Testing
     }
 
     @Test func passwordChangeEndsOtherSessionsAndRetiresTheInitialPassword() async throws {
-        let harness = try Harness()
+        let harness = try await Harness()
         try await harness.test { client async throws in
             let mine = try await client.token()
             let other = try await client.token()
@@ -75,7 +75,7 @@ import Testing
     }
 
     @Test func passwordChangeValidates() async throws {
-        let harness = try Harness()
+        let harness = try await Harness()
         try await harness.test { client async throws in
             let token = try await client.token()
             let short = try await client.call(.put, "/api/admin/password", token: token,
@@ -91,7 +91,7 @@ import Testing
     }
 
     @Test func generatedPasswordIsWrittenPrivatelyWhenNoneIsConfigured() async throws {
-        let harness = try Harness(initialPassword: nil)
+        let harness = try await Harness(initialPassword: nil)
         let path = harness.config.dataDirectory + "/initial-password"
         let password = try String(contentsOfFile: path, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(password.count >= 20)
@@ -106,10 +106,10 @@ import Testing
     }
 
     @Test func resetPasswordEndsEverySession() async throws {
-        let harness = try Harness()
-        let session = try harness.services.authenticator.createSession()
-        let fresh = try harness.services.resetPassword()
-        #expect(try harness.services.authenticator.sessionExpiry(token: session.token) == nil)
+        let harness = try await Harness()
+        let session = try await harness.services.authenticator.createSession()
+        let fresh = try await harness.services.resetPassword()
+        #expect(try await harness.services.authenticator.sessionExpiry(token: session.token) == nil)
         try await harness.test { client async throws in
             #expect(try await client.login().status == .unauthorized)
             #expect(try await client.login(fresh).status == .ok)

@@ -7,7 +7,7 @@ import Testing
 
 @Suite struct SettingsTests {
     @Test func defaultsThenPatchFieldByField() async throws {
-        let harness = try Harness()
+        let harness = try await Harness()
         try await harness.test { client async throws in
             let token = try await client.token()
             let defaults = try await client.call(.get, "/api/admin/settings", token: token)
@@ -28,7 +28,7 @@ import Testing
     }
 
     @Test func invalidValuesChangeNothing() async throws {
-        let harness = try Harness()
+        let harness = try await Harness()
         try await harness.test { client async throws in
             let token = try await client.token()
             let cases: [([String: Any], HTTPResponse.Status, String)] = [

@@ -13,7 +13,7 @@ import Testing
 
     @Test func aReadOnlyStoreRefusesChangesClearlyAndKeepsServing() async throws {
         try await fixture.run { v1 in
-            let database = v1.harness.services.database
+            let database = try #require(v1.harness.services.database)
             try await database.writer.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA query_only = 1") }
 
             let refused = try await v1.admin(.post, "/api/admin/keys", ["name": "new-app"])

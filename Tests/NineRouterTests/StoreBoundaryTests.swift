@@ -21,16 +21,16 @@ import RouterCore
         #expect(leaking.isEmpty, "\(leaking.map(\.lastPathComponent))")
     }
 
-    @Test func aTakenNameIsADuplicateWhateverTheBackendSays() throws {
-        let database = try AppDatabase(directory: Harness.makeDataDirectory())
-        let providers = ProviderRepository(database: database, secrets: SecretBox(configuredKey: String(repeating: "k", count: 32)))
+    @Test func aTakenNameIsADuplicateWhateverTheBackendSays() async throws {
+        let database = try SQLiteStore(directory: Harness.makeDataDirectory())
+        let providers = ProviderRepository(store: database, secrets: SecretBox(configuredKey: String(repeating: "k", count: 32)))
         let now = Date()
         let provider = ProviderConnection(id: 0, name: "same", type: .openai, baseURL: "http://127.0.0.1:9/v1", apiKey: "sk-x",
                                           models: [], enabled: true, priority: 0, weight: 1, proxyPoolID: nil, headers: [:],
                                           createdAt: now, updatedAt: now)
-        _ = try providers.insert(provider)
+        _ = try await providers.insert(provider)
         do {
-            _ = try providers.insert(provider)
+            _ = try await providers.insert(provider)
             Issue.record("a second provider with the same name was stored")
         } catch {
             #expect(StoreError.classify(error) == .duplicate)

@@ -11,25 +11,25 @@ import Testing
     }
 
     /// Finding 12: a data directory pre-created 0755 kept the SQLite file, WAL and SHM at 0644.
-    @Test func anExistingDataDirectoryIsMadePrivate() throws {
+    @Test func anExistingDataDirectoryIsMadePrivate() async throws {
         let directory = Harness.makeDataDirectory()
         chmod(directory, 0o755)
         let database = directory + "/ninerouter.sqlite"
         #expect(FileManager.default.createFile(atPath: database, contents: nil, attributes: [.posixPermissions: 0o644]))
-        let services = try AppServices(config: {
+        let services = try await AppServices(config: {
             var config = ServerConfig()
             config.dataDirectory = directory
             return config
         }())
-        #expect(services.database.tightened.sorted() == [directory, database].sorted())
-        try services.repositories.settings.save(try services.repositories.settings.load())
+        #expect(services.database?.tightened.sorted() == [directory, database].sorted())
+        try await services.repositories.settings.save(try await services.repositories.settings.load())
         #expect(mode(directory) == 0o700)
         for file in ["ninerouter.sqlite", "ninerouter.sqlite-wal", "ninerouter.sqlite-shm", "secret.key"] {
             #expect(mode(directory + "/" + file) == 0o600, "\(file)")
         }
         // A fresh directory is private from the first byte: nothing to tighten.
         let fresh = NSTemporaryDirectory() + "ninerouter-fresh-" + UUID().uuidString
-        let again = try AppDatabase(directory: fresh)
+        let again = try SQLiteStore(directory: fresh)
         #expect(again.tightened.isEmpty)
         #expect(mode(fresh) == 0o700)
         #expect(mode(fresh + "/ninerouter.sqlite") == 0o600)

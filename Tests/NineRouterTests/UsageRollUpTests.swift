@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import RouterCore
 import Testing
 @testable import NineRouter
@@ -21,8 +20,8 @@ import Testing
     }
 
     @Test func oldMinutesBecomeHoursAndEveryTotalStays() async throws {
-        let harness = try Harness()
-        let database = harness.services.database
+        let harness = try await Harness()
+        let records = CallRecordStore(store: harness.services.store)
         let usage = harness.services.repositories.usage
         let now = Date()
         let old = now.addingTimeInterval(-10 * 86400)
@@ -36,16 +35,13 @@ import Testing
         for minute in 0..<5 {
             built.append(record(now.addingTimeInterval(Double(-minute) * 60), provider: "alpha", tokens: 7))
         }
-        let records = built
-        try await database.writer.write { db in try UsageRepository.add(records, db) }
+        try await harness.services.store.transaction(UsageRepository.additions(built, harness.services.store.dialect))
 
-        let before = try usage.groups(.provider, from: nil, to: nil)
-        let rowsBefore = try await database.writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM usage_minute") ?? 0 }
-        let removed = try await database.writer.write { db in
-            try UsageRepository.rollUp(before: now.addingTimeInterval(-7 * 86400), db)
-        }
-        let rowsAfter = try await database.writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM usage_minute") ?? 0 }
-        let after = try usage.groups(.provider, from: nil, to: nil)
+        let before = try await usage.groups(.provider, from: nil, to: nil)
+        let rowsBefore = try await rows(harness)
+        let removed = try await records.rollUp(before: now.addingTimeInterval(-7 * 86400))
+        let rowsAfter = try await rows(harness)
+        let after = try await usage.groups(.provider, from: nil, to: nil)
 
         #expect(rowsBefore == 305)
         #expect(removed > 280)
@@ -56,11 +52,13 @@ import Testing
             #expect(abs(b.totals.cost - a.totals.cost) < 1e-9 && abs(b.totals.latencySum - a.totals.latencySum) < 1e-6)
             #expect(b.totals.latencyBuckets == a.totals.latencyBuckets && b.totals.ttftBuckets == a.totals.ttftBuckets)
         }
-        let today = try usage.groups(.none, from: now.addingTimeInterval(-3600), to: now).first?.totals.calls
+        let today = try await usage.groups(.none, from: now.addingTimeInterval(-3600), to: now).first?.totals.calls
         #expect(today == 5, "recent minutes untouched")
-        let again = try await database.writer.write { db in
-            try UsageRepository.rollUp(before: now.addingTimeInterval(-7 * 86400), db)
-        }
+        let again = try await records.rollUp(before: now.addingTimeInterval(-7 * 86400))
         #expect(again == 0)
+    }
+
+    func rows(_ harness: Harness) async throws -> Int {
+        try await harness.services.store.one("SELECT COUNT(*) AS n FROM usage_minute") { $0.int("n") ?? 0 } ?? 0
     }
 }

@@ -156,7 +156,7 @@ import Testing
             #expect(try await v1.admin(.delete, "/api/admin/logs").status == .noContent)
             #expect(try await v1.admin(.get, "/api/admin/logs").data.isEmpty)
         }
-        let restarted = try Harness(dataDirectory: directory)
+        let restarted = try await Harness(dataDirectory: directory)
         try await restarted.test { client in
             let token = try await client.token()
             let stats = try await client.call(.get, "/api/admin/stats?window=1h", token: token)
@@ -262,8 +262,8 @@ import Testing
                 #expect(answer.status == .ok)
             }
         }
-        let restarted = try Harness(dataDirectory: directory)
-        let kept = try restarted.services.repositories.callLog.count()
+        let restarted = try await Harness(dataDirectory: directory)
+        let kept = try await restarted.services.repositories.callLog.count()
         #expect(kept == 5)
     }
 

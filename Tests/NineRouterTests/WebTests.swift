@@ -7,7 +7,7 @@ import Testing
 
 @Suite struct WebTests {
     @Test func indexAndHealthCarrySecurityHeaders() async throws {
-        let harness = try Harness()
+        let harness = try await Harness()
         try await harness.test { client async throws in
             let index = try await client.call(.get, "/")
             #expect(index.status == .ok)
@@ -29,7 +29,7 @@ import Testing
     }
 
     @Test func noPathEscapesTheWebFolder() async throws {
-        let harness = try Harness()
+        let harness = try await Harness()
         try await harness.test { client async throws in
             for path in ["/../Package.swift", "/%2e%2e/Package.swift", "/..%2fPackage.swift", "/%2e%2e%2fPackage.swift",
                          "/web/../../Package.swift", "/....//Package.swift"] {
@@ -41,7 +41,7 @@ import Testing
     }
 
     @Test func unknownAdminRouteIsAnEnvelopedNotFoundAfterAuth() async throws {
-        let harness = try Harness()
+        let harness = try await Harness()
         try await harness.test { client async throws in
             let anonymous = try await client.call(.get, "/api/admin/nothing-here")
             #expect(anonymous.status == .notFound)
@@ -52,7 +52,7 @@ import Testing
 
 @Suite struct MethodNotAllowedTests {
     @Test func knownPathWithAnotherMethodIs405WithAllow() async throws {
-        let harness = try Harness()
+        let harness = try await Harness()
         try await harness.test { client async throws in
             let token = try await client.token()
             let put = try await client.call(.put, "/api/admin/providers", token: token, json: [:])

@@ -12,9 +12,9 @@ enum AdminResource {
 
     /// Runs a write and reports a UNIQUE violation as 409 on the `name` field.
     @discardableResult
-    static func write<T>(name: String, field: String = "name", _ body: () throws -> T) throws -> T {
+    static func write<T>(name: String, field: String = "name", _ body: () async throws -> T) async throws -> T {
         do {
-            return try body()
+            return try await body()
         } catch where StoreError.classify(error) == .duplicate {
             throw AdminError.conflict("'\(name)' is already used by another entry", field: field)
         }

@@ -11,7 +11,7 @@ struct AdminSessionMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard let (token, viaCookie) = Self.credential(of: request),
-              try authenticator.sessionExpiry(token: token) != nil
+              try await authenticator.sessionExpiry(token: token) != nil
         else { throw AdminError.unauthorized }
         if viaCookie, [.post, .put, .patch, .delete].contains(request.method),
            !(request.headers[.contentType].map(MediaTypeCheck.isJSON) ?? false) {

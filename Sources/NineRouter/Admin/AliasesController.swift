@@ -12,36 +12,36 @@ struct AliasesController {
 
     func register(on group: RouterGroup<AppRequestContext>) {
         group.post("aliases/:name/try") { _, context in
-            guard let alias = try repositories.aliases.find(alias: name(context)) else { throw AdminError.notFound("alias") }
+            guard let alias = try await repositories.aliases.find(alias: name(context)) else { throw AdminError.notFound("alias") }
             return JSONOutput.response(await engine.trial(model: alias.alias))
         }
         group.get("aliases") { _, _ in
-            JSONOutput.response(["data": try repositories.aliases.all().map(AliasView.init)])
+            JSONOutput.response(["data": try await repositories.aliases.all().map(AliasView.init)])
         }
         group.post("aliases") { request, _ in
             let body = try await JSONFields.read(request)
             let now = Date()
             var alias = ModelAlias(id: 0, alias: "", targets: [], strategy: .fallback, createdAt: now, updatedAt: now)
-            try apply(body, to: &alias, creating: true)
-            let stored = try AdminResource.write(name: alias.alias, field: "alias") { try repositories.aliases.insert(alias) }
-            try snapshots.reload()
+            try await apply(body, to: &alias, creating: true)
+            let stored = try await AdminResource.write(name: alias.alias, field: "alias") { try await repositories.aliases.insert(alias) }
+            try await snapshots.reload()
             return JSONOutput.response(AliasView(stored), status: .created)
         }
         group.get("aliases/:name") { _, context in
-            JSONOutput.response(AliasView(try find(context)))
+            JSONOutput.response(AliasView(try await find(context)))
         }
         group.patch("aliases/:name") { request, context in
-            var alias = try find(context)
+            var alias = try await find(context)
             let body = try await JSONFields.read(request)
-            try apply(body, to: &alias, creating: false)
+            try await apply(body, to: &alias, creating: false)
             alias.updatedAt = Date()
-            try AdminResource.write(name: alias.alias, field: "alias") { try repositories.aliases.update(alias) }
-            try snapshots.reload()
+            try await AdminResource.write(name: alias.alias, field: "alias") { try await repositories.aliases.update(alias) }
+            try await snapshots.reload()
             return JSONOutput.response(AliasView(alias))
         }
         group.delete("aliases/:name") { _, context in
-            guard try repositories.aliases.delete(alias: name(context)) else { throw AdminError.notFound("alias") }
-            try snapshots.reload()
+            guard try await repositories.aliases.delete(alias: name(context)) else { throw AdminError.notFound("alias") }
+            try await snapshots.reload()
             return Response(status: .noContent)
         }
     }
@@ -50,12 +50,12 @@ struct AliasesController {
         context.parameters.get("name") ?? ""
     }
 
-    private func find(_ context: AppRequestContext) throws -> ModelAlias {
-        guard let alias = try repositories.aliases.find(alias: name(context)) else { throw AdminError.notFound("alias") }
+    private func find(_ context: AppRequestContext) async throws -> ModelAlias {
+        guard let alias = try await repositories.aliases.find(alias: name(context)) else { throw AdminError.notFound("alias") }
         return alias
     }
 
-    private func apply(_ body: JSONFields, to alias: inout ModelAlias, creating: Bool) throws {
+    private func apply(_ body: JSONFields, to alias: inout ModelAlias, creating: Bool) async throws {
         try body.rejectUnknown(allowed: Self.fields)
         if let name = try body.string("alias") {
             guard ModelAlias.isValidName(name) else {
@@ -82,7 +82,7 @@ struct AliasesController {
         if alias.targets.contains(alias.alias) {
             throw AdminError.invalid("targets", "an alias may not point at itself")
         }
-        let others = try repositories.aliases.all().filter { $0.id != alias.id }
+        let others = try await repositories.aliases.all().filter { $0.id != alias.id }
         let otherNames = Set(others.map(\.alias))
         if let chained = alias.targets.first(where: otherNames.contains) {
             throw AdminError.invalid("targets", "'\(chained)' is an alias; targets must be models, not other aliases")

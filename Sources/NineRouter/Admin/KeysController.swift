@@ -18,7 +18,7 @@ struct KeysController {
     func register(on group: RouterGroup<AppRequestContext>) {
         group.get("keys") { _, _ in
             let usage = try await repositories.usage.allTime(.key, writer: writer)
-            return JSONOutput.response(["data": try repositories.keys.all().map { view($0, usage: usage[String($0.id)]) }])
+            return JSONOutput.response(["data": try await repositories.keys.all().map { view($0, usage: usage[String($0.id)]) }])
         }
         group.post("keys") { request, _ in
             let body = try await JSONFields.read(request)
@@ -28,35 +28,35 @@ struct KeysController {
             var key = AppKey(id: 0, name: "", keyHash: SecretToken.sha256Hex(secret), keyPrefix: String(secret.prefix(10)),
                              allowedModels: nil, rpmLimit: nil, tpmLimit: nil, expiresAt: nil, enabled: true,
                              lastUsedAt: nil, createdAt: now, updatedAt: now)
-            try apply(body, to: &key, creating: true, now: now)
-            let stored = try repositories.keys.insert(key)
-            try snapshots.reload()
-            try primeBudget(stored)
+            try await apply(body, to: &key, creating: true, now: now)
+            let stored = try await repositories.keys.insert(key)
+            try await snapshots.reload()
+            try await primeBudget(stored)
             return JSONOutput.response(AppKeyView(stored, lastUsed: nil, spent: recorder.spend.spent(stored), usage: nil,
                                                   secret: secret), status: .created)
         }
         group.get("keys/:id") { _, context in
-            let key = try find(context)
+            let key = try await find(context)
             let usage = try await repositories.usage.allTime(.key, writer: writer)
             return JSONOutput.response(view(key, usage: usage[String(key.id)]))
         }
         group.patch("keys/:id") { request, context in
-            var key = try find(context)
+            var key = try await find(context)
             let body = try await JSONFields.read(request)
             try body.rejectUnknown(allowed: Self.patchFields)
             let now = Date()
-            try apply(body, to: &key, creating: false, now: now)
+            try await apply(body, to: &key, creating: false, now: now)
             if let enabled = try body.bool("enabled") { key.enabled = enabled }
             key.updatedAt = now
-            try repositories.keys.update(key)
-            try snapshots.reload()
+            try await repositories.keys.update(key)
+            try await snapshots.reload()
             let usage = try await repositories.usage.allTime(.key, writer: writer)  // flushes first
-            try primeBudget(key)
+            try await primeBudget(key)
             return JSONOutput.response(view(key, usage: usage[String(key.id)]))
         }
         group.delete("keys/:id") { _, context in
-            guard try repositories.keys.delete(id: try AdminResource.id(context)) else { throw AdminError.notFound("app key") }
-            try snapshots.reload()
+            guard try await repositories.keys.delete(id: try AdminResource.id(context)) else { throw AdminError.notFound("app key") }
+            try await snapshots.reload()
             return Response(status: .noContent)
         }
     }
@@ -67,18 +67,18 @@ struct KeysController {
     }
 
     /// A key with a budget starts from what it already spent in the current period.
-    private func primeBudget(_ key: AppKey, now: Date = Date()) throws {
+    private func primeBudget(_ key: AppKey, now: Date = Date()) async throws {
         guard key.budgetUSD != nil, let period = key.budgetPeriod else { return }
         recorder.spend.prime(keyID: key.id, period: period,
-                             spent: try repositories.usage.spend(keyID: key.id, since: period.start(containing: now)), now: now)
+                             spent: try await repositories.usage.spend(keyID: key.id, since: period.start(containing: now)), now: now)
     }
 
-    private func find(_ context: AppRequestContext) throws -> AppKey {
-        guard let key = try repositories.keys.find(id: try AdminResource.id(context)) else { throw AdminError.notFound("app key") }
+    private func find(_ context: AppRequestContext) async throws -> AppKey {
+        guard let key = try await repositories.keys.find(id: try AdminResource.id(context)) else { throw AdminError.notFound("app key") }
         return key
     }
 
-    private func apply(_ body: JSONFields, to key: inout AppKey, creating: Bool, now _: Date) throws {
+    private func apply(_ body: JSONFields, to key: inout AppKey, creating: Bool, now _: Date) async throws {
         if let name = try Validate.name(try body.string("name"), required: creating) { key.name = name }
         if body.has("allowed_models") {
             key.allowedModels = try body.strings("allowed_models", nullable: true)

@@ -28,7 +28,7 @@ struct ObservabilityController {
                 throw AdminError.invalid("from", "the range may span at most 400 days")
             }
             await writer.flush()
-            return JSONOutput.response(try StatsReport(usage: repositories.usage, from: from, to: to))
+            return JSONOutput.response(try await StatsReport(usage: repositories.usage, from: from, to: to))
         }
         group.get("logs") { request, _ in
             let query = QueryReader(request)
@@ -45,20 +45,20 @@ struct ObservabilityController {
             } ?? 50
             let before = try query.value("cursor", "'cursor' is not one this API gave") { Int64($0).flatMap { $0 > 0 ? $0 : nil } }
             await writer.flush()
-            let page = try repositories.callLog.page(filter, limit: limit, before: before)
+            let page = try await repositories.callLog.page(filter, limit: limit, before: before)
             let next = page.count == limit ? page.last.map { String($0.id) } : nil
             return JSONOutput.response(CallLogPage(data: page.map(CallRecordView.init), next_cursor: Nullable(next)))
         }
         group.get("logs/:id") { _, context in
             await writer.flush()
-            guard let stored = try repositories.callLog.find(id: try AdminResource.id(context)) else {
+            guard let stored = try await repositories.callLog.find(id: try AdminResource.id(context)) else {
                 throw AdminError.notFound("call record")
             }
             return JSONOutput.response(CallRecordView(stored))
         }
         group.delete("logs") { _, _ in
             await writer.flush()
-            _ = try repositories.callLog.deleteAll()
+            _ = try await repositories.callLog.deleteAll()
             return Response(status: .noContent)
         }
     }

@@ -12,10 +12,10 @@ struct PricesController {
 
     func register(on group: RouterGroup<AppRequestContext>) {
         group.get("prices") { _, _ in
-            JSONOutput.response(["data": try repositories.prices.all().map(PriceView.init)])
+            JSONOutput.response(["data": try await repositories.prices.all().map(PriceView.init)])
         }
         group.get("prices/:model") { _, context in
-            guard let price = try repositories.prices.find(model: try Self.model(context)) else { throw AdminError.notFound("price") }
+            guard let price = try await repositories.prices.find(model: try Self.model(context)) else { throw AdminError.notFound("price") }
             return JSONOutput.response(PriceView(price))
         }
         group.put("prices/:model") { request, context in
@@ -30,13 +30,13 @@ struct PricesController {
             }
             let price = ModelPrice(model: model, inputPerMTok: input, outputPerMTok: output,
                                    cachedPerMTok: try body.amount("cached_per_mtok", nullable: true))
-            let created = try repositories.prices.put(price)
-            try snapshots.reload()
+            let created = try await repositories.prices.put(price)
+            try await snapshots.reload()
             return JSONOutput.response(PriceView(price), status: created ? .created : .ok)
         }
         group.delete("prices/:model") { _, context in
-            guard try repositories.prices.delete(model: try Self.model(context)) else { throw AdminError.notFound("price") }
-            try snapshots.reload()
+            guard try await repositories.prices.delete(model: try Self.model(context)) else { throw AdminError.notFound("price") }
+            try await snapshots.reload()
             return Response(status: .noContent)
         }
     }

@@ -18,7 +18,7 @@ struct ProvidersController {
     func register(on group: RouterGroup<AppRequestContext>) {
         group.get("providers") { _, _ in
             let usage = try await repositories.usage.allTime(.provider, writer: writer)
-            return JSONOutput.response(["data": try repositories.providers.all().map { view($0, usage: usage[$0.name]) }])
+            return JSONOutput.response(["data": try await repositories.providers.all().map { view($0, usage: usage[$0.name]) }])
         }
         group.post("providers") { request, _ in
             let body = try await JSONFields.read(request)
@@ -26,32 +26,32 @@ struct ProvidersController {
             var provider = ProviderConnection(
                 id: 0, name: "", type: .openai, baseURL: "", apiKey: "", models: [], enabled: true, priority: 0,
                 weight: 1, proxyPoolID: nil, headers: [:], createdAt: now, updatedAt: now)
-            try apply(body, to: &provider, creating: true)
-            let stored = try AdminResource.write(name: provider.name) { try repositories.providers.insert(provider) }
-            try snapshots.reload()
+            try await apply(body, to: &provider, creating: true)
+            let stored = try await AdminResource.write(name: provider.name) { try await repositories.providers.insert(provider) }
+            try await snapshots.reload()
             return JSONOutput.response(view(stored), status: .created)
         }
         group.get("providers/:id") { _, context in
-            let provider = try find(context)
+            let provider = try await find(context)
             let usage = try await repositories.usage.allTime(.provider, writer: writer)
             return JSONOutput.response(view(provider, usage: usage[provider.name]))
         }
         group.patch("providers/:id") { request, context in
-            var provider = try find(context)
+            var provider = try await find(context)
             let body = try await JSONFields.read(request)
-            try apply(body, to: &provider, creating: false)
+            try await apply(body, to: &provider, creating: false)
             provider.updatedAt = Date()
-            try AdminResource.write(name: provider.name) { try repositories.providers.update(provider) }
-            try snapshots.reload()
+            try await AdminResource.write(name: provider.name) { try await repositories.providers.update(provider) }
+            try await snapshots.reload()
             return JSONOutput.response(view(provider))
         }
         group.delete("providers/:id") { _, context in
-            guard try repositories.providers.delete(id: try AdminResource.id(context)) else { throw AdminError.notFound("provider") }
-            try snapshots.reload()
+            guard try await repositories.providers.delete(id: try AdminResource.id(context)) else { throw AdminError.notFound("provider") }
+            try await snapshots.reload()
             return Response(status: .noContent)
         }
         group.post("providers/:id/test") { _, context in
-            let provider = try find(context)
+            let provider = try await find(context)
             // The proxy the data path would use next: same pool order, resting proxies skipped.
             let pool = provider.proxyPoolID.flatMap { snapshots.current.proxyPools[$0] }
             let proxy = pool.flatMap { routing.proxyOrder(for: $0).first }
@@ -63,14 +63,14 @@ struct ProvidersController {
         ProviderView(provider, status: routing.status(of: provider.id), usage: usage)
     }
 
-    private func find(_ context: AppRequestContext) throws -> ProviderConnection {
-        guard let provider = try repositories.providers.find(id: try AdminResource.id(context)) else {
+    private func find(_ context: AppRequestContext) async throws -> ProviderConnection {
+        guard let provider = try await repositories.providers.find(id: try AdminResource.id(context)) else {
             throw AdminError.notFound("provider")
         }
         return provider
     }
 
-    private func apply(_ body: JSONFields, to provider: inout ProviderConnection, creating: Bool) throws {
+    private func apply(_ body: JSONFields, to provider: inout ProviderConnection, creating: Bool) async throws {
         try body.rejectUnknown(allowed: Self.fields)
         let origin = Self.origin(of: provider.baseURL)
         if let name = try Validate.name(try body.string("name"), required: creating) { provider.name = name }
@@ -98,7 +98,7 @@ struct ProvidersController {
         if let weight = try Validate.range(try body.int("weight"), "weight", 1...1000) { provider.weight = weight }
         if body.has("proxy_pool_id") {
             let poolID = try body.id("proxy_pool_id", nullable: true)
-            if let poolID, try repositories.proxyPools.find(id: poolID) == nil {
+            if let poolID, try await repositories.proxyPools.find(id: poolID) == nil {
                 throw AdminError.invalid("proxy_pool_id", "proxy pool \(poolID) does not exist")
             }
             provider.proxyPoolID = poolID

@@ -15,33 +15,33 @@ struct ProxyPoolsController {
 
     func register(on group: RouterGroup<AppRequestContext>) {
         group.get("proxy-pools") { _, _ in
-            JSONOutput.response(["data": try repositories.proxyPools.all().map(view)])
+            JSONOutput.response(["data": try await repositories.proxyPools.all().map(view)])
         }
         group.post("proxy-pools") { request, _ in
             let body = try await JSONFields.read(request)
             let now = Date()
             var pool = ProxyPool(id: 0, name: "", proxies: [], strategy: .roundRobin, strict: true, createdAt: now, updatedAt: now)
             try apply(body, to: &pool, creating: true)
-            let stored = try AdminResource.write(name: pool.name) { try repositories.proxyPools.insert(pool) }
-            try snapshots.reload()
+            let stored = try await AdminResource.write(name: pool.name) { try await repositories.proxyPools.insert(pool) }
+            try await snapshots.reload()
             return JSONOutput.response(view(stored), status: .created)
         }
         group.get("proxy-pools/:id") { _, context in
-            JSONOutput.response(view(try find(context)))
+            JSONOutput.response(view(try await find(context)))
         }
         group.patch("proxy-pools/:id") { request, context in
-            var pool = try find(context)
+            var pool = try await find(context)
             let body = try await JSONFields.read(request)
             try apply(body, to: &pool, creating: false)
             pool.updatedAt = Date()
-            try AdminResource.write(name: pool.name) { try repositories.proxyPools.update(pool) }
-            try snapshots.reload()
+            try await AdminResource.write(name: pool.name) { try await repositories.proxyPools.update(pool) }
+            try await snapshots.reload()
             return JSONOutput.response(view(pool))
         }
         group.delete("proxy-pools/:id") { _, context in
-            switch try repositories.proxyPools.delete(id: try AdminResource.id(context)) {
+            switch try await repositories.proxyPools.delete(id: try AdminResource.id(context)) {
             case .deleted:
-                try snapshots.reload()
+                try await snapshots.reload()
                 return Response(status: .noContent)
             case .notFound:
                 throw AdminError.notFound("proxy pool")
@@ -50,7 +50,7 @@ struct ProxyPoolsController {
             }
         }
         group.post("proxy-pools/:id/test") { request, context in
-            let pool = try find(context)
+            let pool = try await find(context)
             let body = try await JSONFields.read(request, required: false)
             try body.rejectUnknown(allowed: ["url", "proxy"])
             let target = try body.string("url").map { try Validate.baseURL($0, field: "url") } ?? Self.defaultTestTarget
@@ -75,8 +75,8 @@ struct ProxyPoolsController {
         })
     }
 
-    private func find(_ context: AppRequestContext) throws -> ProxyPool {
-        guard let pool = try repositories.proxyPools.find(id: try AdminResource.id(context)) else { throw AdminError.notFound("proxy pool") }
+    private func find(_ context: AppRequestContext) async throws -> ProxyPool {
+        guard let pool = try await repositories.proxyPools.find(id: try AdminResource.id(context)) else { throw AdminError.notFound("proxy pool") }
         return pool
     }
 

@@ -36,9 +36,11 @@ struct SessionController {
     /// request carries a live session, so the dashboard starts without a 401 in the console.
     func registerLoginHint(on group: RouterGroup<AppRequestContext>, dataDirectory: String, initialPasswordFromEnvironment: Bool) {
         group.get("login") { request, _ in
-            let authenticated = try AdminSessionMiddleware.credential(of: request)
-                .map { try authenticator.sessionExpiry(token: $0.0) != nil } ?? false
-            let hint: String? = try authenticator.usesInitialPassword()
+            var authenticated = false
+            if let (token, _) = AdminSessionMiddleware.credential(of: request) {
+                authenticated = try await authenticator.sessionExpiry(token: token) != nil
+            }
+            let hint: String? = try await authenticator.usesInitialPassword()
                 ? (initialPasswordFromEnvironment
                     ? "First start: the password is the value of INITIAL_PASSWORD on the server."
                     : "First start: the password is in the file initial-password in the server's data directory "
@@ -50,13 +52,13 @@ struct SessionController {
 
     func register(on group: RouterGroup<AppRequestContext>) {
         group.post("logout") { _, context in
-            if let session = context.adminSession { try authenticator.logout(token: session.token) }
+            if let session = context.adminSession { try await authenticator.logout(token: session.token) }
             var response = Response(status: .noContent)
             response.headers[.setCookie] = cookie(value: "", maxAge: 0)
             return response
         }
         group.get("session") { _, context in
-            guard let session = context.adminSession, let expiry = try authenticator.sessionExpiry(token: session.token) else {
+            guard let session = context.adminSession, let expiry = try await authenticator.sessionExpiry(token: session.token) else {
                 throw AdminError.unauthorized
             }
             return JSONOutput.response(SessionView(authenticated: true, expires_at: expiry, via: session.viaCookie ? "cookie" : "bearer"))

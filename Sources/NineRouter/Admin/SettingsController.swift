@@ -11,12 +11,12 @@ struct SettingsController {
 
     func register(on group: RouterGroup<AppRequestContext>) {
         group.get("settings") { _, _ in
-            JSONOutput.response(SettingsView(try repositories.settings.load()))
+            JSONOutput.response(SettingsView(try await repositories.settings.load()))
         }
         group.patch("settings") { request, _ in
             let body = try await JSONFields.read(request)
             try body.rejectUnknown(allowed: Self.fields)
-            var settings = try repositories.settings.load()
+            var settings = try await repositories.settings.load()
             if let value = try body.bool("require_api_key") { settings.requireAPIKey = value }
             if let value = try Validate.enumValue(try body.string("default_strategy"), "default_strategy", as: RoutingStrategy.self) {
                 settings.defaultStrategy = value
@@ -32,8 +32,8 @@ struct SettingsController {
             if let value = try Validate.range(try body.int("responses_max_stored"), "responses_max_stored", 0...10_000_000) {
                 settings.responsesMaxStored = value
             }
-            try repositories.settings.save(settings)
-            try snapshots.reload()
+            try await repositories.settings.save(settings)
+            try await snapshots.reload()
             return JSONOutput.response(SettingsView(settings))
         }
     }

@@ -27,6 +27,6 @@ extension UsageRepository {
     /// All-time totals by provider name or by app key id (as text), after the writer's flush.
     func allTime(_ grouping: Grouping, writer: LogWriter) async throws -> [String: Totals] {
         await writer.flush()
-        return Dictionary(try groups(grouping, from: nil, to: nil).map { ($0.label, $0.totals) }, uniquingKeysWith: { a, _ in a })
+        return Dictionary(try await groups(grouping, from: nil, to: nil).map { ($0.label, $0.totals) }, uniquingKeysWith: { a, _ in a })
     }
 }

@@ -22,8 +22,8 @@ public struct AdminAuthenticator: Sendable {
     /// Makes sure a password exists. With none stored: INITIAL_PASSWORD, else a generated one
     /// written to DATA_DIR/initial-password. A password the admin changed is never replaced;
     /// an initial one follows INITIAL_PASSWORD when that changes.
-    func ensurePassword(initialPassword: String?, logger: Logger) throws {
-        let stored = try repository.credential()
+    func ensurePassword(initialPassword: String?, logger: Logger) async throws {
+        let stored = try await repository.credential()
         if let stored, stored.source == .admin {
             logger.info("admin password: the one set by the admin (INITIAL_PASSWORD is no longer used)")
             return
@@ -33,7 +33,7 @@ public struct AdminAuthenticator: Sendable {
                 logger.info("admin password: the value of INITIAL_PASSWORD")
                 return
             }
-            try repository.setCredential(.init(passwordHash: PasswordHasher.hash(initialPassword), source: .initial),
+            try await repository.setCredential(.init(passwordHash: PasswordHasher.hash(initialPassword), source: .initial),
                                          endSessions: stored == nil ? .none : .all)
             try? FileManager.default.removeItem(atPath: initialPasswordPath)
             logger.info("admin password: the value of INITIAL_PASSWORD")
@@ -45,7 +45,7 @@ public struct AdminAuthenticator: Sendable {
         }
         let password = SecretToken.password()
         try SecureFile.write(password + "\n", to: initialPasswordPath)
-        try repository.setCredential(.init(passwordHash: PasswordHasher.hash(password), source: .initial), endSessions: .all)
+        try await repository.setCredential(.init(passwordHash: PasswordHasher.hash(password), source: .initial), endSessions: .all)
         logger.notice("admin password: generated and written to \(initialPasswordPath) (mode 0600); log in with it, then change it")
     }
 
@@ -63,13 +63,13 @@ public struct AdminAuthenticator: Sendable {
     }
 
     /// True until the admin sets a password of their own.
-    func usesInitialPassword() throws -> Bool {
-        try repository.credential()?.source != .admin
+    func usesInitialPassword() async throws -> Bool {
+        try await repository.credential()?.source != .admin
     }
 
     func login(password: String, clientAddress: String, now: Date = Date()) async throws -> LoginResult {
         switch try await check(password, clientAddress: clientAddress, now: now) {
-        case .success: return .success(try createSession(now: now))
+        case .success: return .success(try await createSession(now: now))
         case let other: return other
         }
     }
@@ -95,40 +95,40 @@ public struct AdminAuthenticator: Sendable {
 
     /// argon2id takes tens of milliseconds of CPU: run it off the request's executor.
     func verify(_ password: String) async throws -> Bool {
-        guard let credential = try repository.credential() else { return false }
+        guard let credential = try await repository.credential() else { return false }
         return try await NIOThreadPool.singleton.runIfActive {
             PasswordHasher.verify(password, against: credential.passwordHash)
         }
     }
 
-    func createSession(now: Date = Date()) throws -> Session {
+    func createSession(now: Date = Date()) async throws -> Session {
         let token = SecretToken.generate(prefix: "nrs_")
         let expiresAt = now.addingTimeInterval(TimeInterval(sessionTTL.components.seconds))
-        try repository.createSession(tokenHash: SecretToken.sha256Hex(token), createdAt: now, expiresAt: expiresAt)
+        try await repository.createSession(tokenHash: SecretToken.sha256Hex(token), createdAt: now, expiresAt: expiresAt)
         return Session(token: token, expiresAt: expiresAt)
     }
 
     /// The session's expiry when the token is live.
-    func sessionExpiry(token: String, now: Date = Date()) throws -> Date? {
-        try repository.sessionExpiry(tokenHash: SecretToken.sha256Hex(token), now: now)
+    func sessionExpiry(token: String, now: Date = Date()) async throws -> Date? {
+        try await repository.sessionExpiry(tokenHash: SecretToken.sha256Hex(token), now: now)
     }
 
-    func logout(token: String) throws {
-        try repository.deleteSession(tokenHash: SecretToken.sha256Hex(token))
+    func logout(token: String) async throws {
+        try await repository.deleteSession(tokenHash: SecretToken.sha256Hex(token))
     }
 
     /// Sets a new password chosen by the admin and ends every session but `keepToken`'s.
     func changePassword(to newPassword: String, keepToken: String?) async throws {
         let hash = try await NIOThreadPool.singleton.runIfActive { PasswordHasher.hash(newPassword) }
         let keep: AdminRepository.EndSessions = keepToken.map { .allExcept(tokenHash: SecretToken.sha256Hex($0)) } ?? .all
-        try repository.setCredential(.init(passwordHash: hash, source: .admin), endSessions: keep)
+        try await repository.setCredential(.init(passwordHash: hash, source: .admin), endSessions: keep)
         try? FileManager.default.removeItem(atPath: initialPasswordPath)
     }
 
     /// For `ninerouter reset-password`: a new random password, every session ended.
-    func resetPassword() throws -> String {
+    func resetPassword() async throws -> String {
         let password = SecretToken.password()
-        try repository.setCredential(.init(passwordHash: PasswordHasher.hash(password), source: .admin), endSessions: .all)
+        try await repository.setCredential(.init(passwordHash: PasswordHasher.hash(password), source: .admin), endSessions: .all)
         try? FileManager.default.removeItem(atPath: initialPasswordPath)
         return password
     }

@@ -112,22 +112,22 @@ struct StatsReport: Encodable {
         return [1, 5, 15, 30, 60, 180, 360, 720, 1440, 10080].first { $0 >= wanted } ?? 10080
     }
 
-    init(usage: UsageRepository, from: Date, to: Date) throws {
+    init(usage: UsageRepository, from: Date, to: Date) async throws {
         self.from = from
         self.to = to
         let bucket = Self.bucketMinutes(from: from, to: to)
         bucket_seconds = bucket * 60
-        total = Figures(try usage.groups(.none, from: from, to: to).first?.totals ?? UsageRepository.Totals())
-        by_provider = try usage.groups(.provider, from: from, to: to)
+        total = Figures(try await usage.groups(.none, from: from, to: to).first?.totals ?? UsageRepository.Totals())
+        by_provider = try await usage.groups(.provider, from: from, to: to)
             .map { Row(labels: ["provider": .text($0.label)], figures: Figures($0.totals)) }.sorted { $0.calls > $1.calls }
-        by_key = try usage.groups(.key, from: from, to: to).map {
+        by_key = try await usage.groups(.key, from: from, to: to).map {
             let id = Int64($0.label) ?? 0
             return Row(labels: ["key_id": .id(id == 0 ? nil : id), "key_name": .text(id == 0 ? nil : $0.name)],
                        figures: Figures($0.totals))
         }.sorted { $0.calls > $1.calls }
-        by_model = try usage.groups(.model, from: from, to: to)
+        by_model = try await usage.groups(.model, from: from, to: to)
             .map { Row(labels: ["model": .text($0.label)], figures: Figures($0.totals)) }.sorted { $0.calls > $1.calls }
-        let filled = Dictionary(uniqueKeysWithValues: try usage.groups(.timeline(minutes: bucket), from: from, to: to)
+        let filled = Dictionary(uniqueKeysWithValues: try await usage.groups(.timeline(minutes: bucket), from: from, to: to)
             .map { (Int64($0.label) ?? 0, $0.totals) })
         let first = (UsageRepository.minute(of: from) / Int64(bucket)) * Int64(bucket)
         let last = UsageRepository.minute(of: to)

@@ -39,7 +39,7 @@ struct ProxyEngine: Sendable {
             try HostGuard.checkJSON(request)
             var call = try await ClientRequest.read(request, appKey: key, limits: limits, requestID: requestID,
                                                    hopMarks: marks + [gatewayID], target: target)
-            if endpoint == .responses { call.responses = try ResponsesCall.prepare(call, store: responses) }
+            if endpoint == .responses { call.responses = try await ResponsesCall.prepare(call, store: responses) }
             trace.asked(model: call.model, stream: call.stream)
             if call.stream && !endpoint.supportsStreaming {
                 throw GatewayError.invalidRequest("'stream' is not supported on \(endpoint.shownPath)", param: "stream")

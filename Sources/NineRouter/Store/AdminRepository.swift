@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// The admin password hash and the hashed session tokens.
 struct AdminRepository: Sendable {
@@ -15,30 +14,26 @@ struct AdminRepository: Sendable {
         var source: PasswordSource
     }
 
-    let database: AppDatabase
+    let store: any StoreDriver
 
-    func credential() throws -> Credential? {
-        try database.writer.read { db in
-            try Row.fetchOne(db, sql: "SELECT password_hash, source FROM admin_credential WHERE id = 1").map {
-                Credential(passwordHash: $0["password_hash"], source: PasswordSource(rawValue: $0["source"]) ?? .admin)
-            }
+    func credential() async throws -> Credential? {
+        try await store.one("SELECT password_hash, source FROM admin_credential WHERE id = 1") {
+            Credential(passwordHash: $0.string("password_hash") ?? "", source: PasswordSource(rawValue: $0.string("source") ?? "") ?? .admin)
         }
     }
 
-    func setCredential(_ credential: Credential, endSessions: EndSessions, now: Date = Date()) throws {
-        try database.writer.write { db in
-            try db.execute(sql: """
-                INSERT INTO admin_credential (id, password_hash, source, updated_at) VALUES (1, ?, ?, ?)
-                ON CONFLICT(id) DO UPDATE SET password_hash = excluded.password_hash, source = excluded.source,
-                    updated_at = excluded.updated_at
-                """, arguments: [credential.passwordHash, credential.source.rawValue, now])
-            switch endSessions {
-            case .none: break
-            case .all: try db.execute(sql: "DELETE FROM admin_session")
-            case .allExcept(let keep):
-                try db.execute(sql: "DELETE FROM admin_session WHERE token_hash <> ?", arguments: [keep])
-            }
+    func setCredential(_ credential: Credential, endSessions: EndSessions, now: Date = Date()) async throws {
+        var statements = [SQLStatement("""
+            INSERT INTO admin_credential (id, password_hash, source, updated_at) VALUES (1, ?, ?, ?)
+            ON CONFLICT(id) DO UPDATE SET password_hash = excluded.password_hash, source = excluded.source,
+                updated_at = excluded.updated_at
+            """, [credential.passwordHash, credential.source.rawValue, now])]
+        switch endSessions {
+        case .none: break
+        case .all: statements.append(SQLStatement("DELETE FROM admin_session"))
+        case .allExcept(let keep): statements.append(SQLStatement("DELETE FROM admin_session WHERE token_hash <> ?", [keep]))
         }
+        try await store.transaction(statements)
     }
 
     enum EndSessions {
@@ -47,25 +42,21 @@ struct AdminRepository: Sendable {
         case allExcept(tokenHash: String)
     }
 
-    func createSession(tokenHash: String, createdAt: Date, expiresAt: Date) throws {
-        try database.writer.write { db in
-            try db.execute(sql: "DELETE FROM admin_session WHERE expires_at <= ?", arguments: [createdAt])
-            try db.execute(sql: "INSERT INTO admin_session (token_hash, created_at, expires_at) VALUES (?, ?, ?)",
-                           arguments: [tokenHash, createdAt, expiresAt])
-        }
+    func createSession(tokenHash: String, createdAt: Date, expiresAt: Date) async throws {
+        try await store.transaction([
+            SQLStatement("DELETE FROM admin_session WHERE expires_at <= ?", [createdAt]),
+            SQLStatement("INSERT INTO admin_session (token_hash, created_at, expires_at) VALUES (?, ?, ?)",
+                         [tokenHash, createdAt, expiresAt]),
+        ])
     }
 
     /// The session's expiry when the token hash names a live session.
-    func sessionExpiry(tokenHash: String, now: Date) throws -> Date? {
-        try database.writer.read { db in
-            try Date.fetchOne(db, sql: "SELECT expires_at FROM admin_session WHERE token_hash = ? AND expires_at > ?",
-                              arguments: [tokenHash, now])
-        }
+    func sessionExpiry(tokenHash: String, now: Date) async throws -> Date? {
+        try await store.one("SELECT expires_at FROM admin_session WHERE token_hash = ? AND expires_at > ?",
+                            [tokenHash, now]) { $0.date("expires_at") } ?? nil
     }
 
-    func deleteSession(tokenHash: String) throws {
-        try database.writer.write { db in
-            try db.execute(sql: "DELETE FROM admin_session WHERE token_hash = ?", arguments: [tokenHash])
-        }
+    func deleteSession(tokenHash: String) async throws {
+        try await store.execute("DELETE FROM admin_session WHERE token_hash = ?", [tokenHash])
     }
 }

@@ -1,11 +1,10 @@
 import Foundation
-import GRDB
 import RouterCore
 
 /// The newest calls in full (`call_log`), as a ring: the log writer inserts a batch and
 /// trims to the configured size in the same transaction.
 struct CallLogRepository: Sendable {
-    let database: AppDatabase
+    let store: any StoreDriver
 
     struct Filter: Sendable {
         var provider: String?
@@ -25,15 +24,15 @@ struct CallLogRepository: Sendable {
         let record: CallRecord
     }
 
-    static func insert(_ records: [CallRecord], _ db: Database) throws {
-        let statement = try db.cachedStatement(sql: """
+    static func inserts(_ records: [CallRecord]) -> [SQLStatement] {
+        let sql = """
             INSERT INTO call_log (time, request_id, key_id, key_name, client, endpoint, format, model_requested, model,
                 provider, provider_id, proxy, status, error, latency_ms, ttft_ms, stream, incomplete, input_tokens,
                 output_tokens, cached_tokens, cost_usd, attempts, replica)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
-        for r in records {
-            try statement.execute(arguments: [
+            """
+        return records.map { r in
+            SQLStatement(sql, [
                 r.time.timeIntervalSince1970, r.requestID, r.keyID, r.keyName, r.clientAddress, r.endpoint, r.inboundFormat, r.modelRequested,
                 r.model, r.provider, r.providerID, r.proxy, r.status, r.error, r.latencyMs, r.ttftMs, r.stream,
                 r.incomplete, r.usage.input, r.usage.output, r.usage.cached, r.costUSD, attemptsJSON(r.attempts),
@@ -68,16 +67,14 @@ struct CallLogRepository: Sendable {
     }
 
     /// Keeps the newest `keep` rows.
-    static func trim(keep: Int, _ db: Database) throws {
-        try db.execute(sql: """
-            DELETE FROM call_log WHERE id <= (SELECT id FROM call_log ORDER BY id DESC LIMIT 1 OFFSET ?)
-            """, arguments: [keep])
+    static func trim(keep: Int) -> SQLStatement {
+        SQLStatement("DELETE FROM call_log WHERE id <= (SELECT id FROM call_log ORDER BY id DESC LIMIT 1 OFFSET ?)", [keep])
     }
 
     /// Newest first, older than `before` (a row id) when given.
-    func page(_ filter: Filter, limit: Int, before: Int64?) throws -> [Stored] {
+    func page(_ filter: Filter, limit: Int, before: Int64?) async throws -> [Stored] {
         var conditions: [String] = []
-        var arguments: [any DatabaseValueConvertible] = []
+        var arguments: [any SQLBindable] = []
         if let before { conditions.append("id < ?"); arguments.append(before) }
         if let provider = filter.provider { conditions.append("provider = ?"); arguments.append(provider) }
         if let keyID = filter.keyID { conditions.append("key_id = ?"); arguments.append(keyID) }
@@ -91,44 +88,41 @@ struct CallLogRepository: Sendable {
         if let until = filter.until { conditions.append("time < ?"); arguments.append(until.timeIntervalSince1970) }
         let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
         arguments.append(limit)
-        return try database.fetchAll("SELECT * FROM call_log \(whereClause) ORDER BY id DESC LIMIT ?",
-                                     StatementArguments(arguments), Self.decode)
+        return try await store.all("SELECT * FROM call_log \(whereClause) ORDER BY id DESC LIMIT ?", arguments, Self.decode)
     }
 
-    func find(id: Int64) throws -> Stored? {
-        try database.fetchOne("SELECT * FROM call_log WHERE id = ?", [id], Self.decode)
+    func find(id: Int64) async throws -> Stored? {
+        try await store.one("SELECT * FROM call_log WHERE id = ?", [id], Self.decode)
     }
 
-    func count() throws -> Int {
-        try database.writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM call_log") ?? 0 }
+    func count() async throws -> Int {
+        try await store.one("SELECT COUNT(*) AS n FROM call_log") { $0.int("n") ?? 0 } ?? 0
     }
 
     /// Empties the ring; the aggregates stay.
-    func deleteAll() throws -> Int {
-        try database.writer.write { db in
-            try db.execute(sql: "DELETE FROM call_log")
-            return db.changesCount
-        }
+    func deleteAll() async throws -> Int {
+        try await store.execute("DELETE FROM call_log")
     }
 
-    private static func decode(_ row: Row) -> Stored {
-        var record = CallRecord(time: Date(timeIntervalSince1970: row["time"]), requestID: row["request_id"], endpoint: row["endpoint"],
-                                inboundFormat: row["format"], modelRequested: row["model_requested"], status: row["status"],
-                                latencyMs: row["latency_ms"], stream: row["stream"])
-        record.keyID = row["key_id"]
-        record.keyName = row["key_name"]
-        record.clientAddress = row["client"]
-        record.model = row["model"]
-        record.provider = row["provider"]
-        record.providerID = row["provider_id"]
-        record.proxy = row["proxy"]
-        record.replica = row["replica"]
-        record.error = row["error"]
-        record.ttftMs = row["ttft_ms"]
-        record.incomplete = row["incomplete"]
-        record.usage = TokenUsage(input: row["input_tokens"], output: row["output_tokens"], cached: row["cached_tokens"])
-        record.costUSD = row["cost_usd"]
-        record.attempts = JSONColumn.decode([CallRecord.Attempt].self, from: row["attempts"]) ?? []
-        return Stored(id: row["id"], record: record)
+    private static func decode(_ row: SQLRow) -> Stored {
+        var record = CallRecord(time: row.date("time") ?? .distantPast, requestID: row.string("request_id") ?? "",
+                                endpoint: row.string("endpoint") ?? "", inboundFormat: row.string("format") ?? "",
+                                modelRequested: row.string("model_requested") ?? "", status: row.int("status") ?? 0,
+                                latencyMs: row.double("latency_ms") ?? 0, stream: row.bool("stream"))
+        record.keyID = row.int64("key_id")
+        record.keyName = row.string("key_name")
+        record.clientAddress = row.string("client")
+        record.model = row.string("model")
+        record.provider = row.string("provider")
+        record.providerID = row.int64("provider_id")
+        record.proxy = row.string("proxy")
+        record.replica = row.string("replica")
+        record.error = row.string("error")
+        record.ttftMs = row.double("ttft_ms")
+        record.incomplete = row.bool("incomplete")
+        record.usage = TokenUsage(input: row.int("input_tokens"), output: row.int("output_tokens"), cached: row.int("cached_tokens"))
+        record.costUSD = row.double("cost_usd")
+        record.attempts = JSONColumn.decode([CallRecord.Attempt].self, from: row.string("attempts")) ?? []
+        return Stored(id: row.int64("id") ?? 0, record: record)
     }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import RouterCore
 
 /// What the log writer keeps, each call one store operation (one transaction on any backend):
@@ -7,28 +6,26 @@ import RouterCore
 /// totals and stamped on the app keys' `last_used_at`; the totals of refused calls; the hourly
 /// fold of old minutes.
 struct CallRecordStore: Sendable {
-    let database: AppDatabase
+    let store: any StoreDriver
 
     func append(_ batch: [CallRecord], keep: Int) async throws {
-        try await database.writer.write { db in
-            try CallLogRepository.insert(batch, db)
-            try CallLogRepository.trim(keep: keep, db)
-            try UsageRepository.add(batch, db)
-            var lastUse: [Int64: Date] = [:]
-            for record in batch { if let id = record.keyID { lastUse[id] = max(lastUse[id] ?? record.time, record.time) } }
-            for (id, time) in lastUse {
-                try db.execute(sql: "UPDATE app_key SET last_used_at = max(coalesce(last_used_at, ?), ?) WHERE id = ?",
-                               arguments: [time, time, id])
-            }
+        var lastUse: [Int64: Date] = [:]
+        for record in batch { if let id = record.keyID { lastUse[id] = max(lastUse[id] ?? record.time, record.time) } }
+        let greatest = store.dialect.greatest
+        let stamps = lastUse.map { id, time in
+            SQLStatement("UPDATE app_key SET last_used_at = \(greatest)(coalesce(last_used_at, ?), ?) WHERE id = ?", [time, time, id])
         }
+        try await store.transaction(CallLogRepository.inserts(batch) + [CallLogRepository.trim(keep: keep)]
+            + UsageRepository.additions(batch, store.dialect) + stamps)
     }
 
     func add(refusals: [Int64: UsageRepository.Totals]) async throws {
-        try await database.writer.write { db in try UsageRepository.add(refusals: refusals, db) }
+        try await store.transaction(UsageRepository.additions(refusals: refusals, store.dialect))
     }
 
-    /// Minutes before `cutoff` kept per hour instead.
-    func rollUp(before cutoff: Date) async throws {
-        _ = try await database.writer.write { db in try UsageRepository.rollUp(before: cutoff, db) }
+    /// Minutes before `cutoff` kept per hour instead; the rows removed.
+    @discardableResult
+    func rollUp(before cutoff: Date) async throws -> Int {
+        try await store.transaction(UsageRepository.rollUp(before: cutoff, store.dialect)).last ?? 0
     }
 }

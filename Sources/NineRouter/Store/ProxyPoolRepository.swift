@@ -1,35 +1,32 @@
 import Foundation
-import GRDB
 import RouterCore
 
-/// Proxy pools in SQLite; the proxy list (with its credentials) is sealed with SecretBox.
+/// Proxy pools; the proxy list (with its credentials) is sealed with SecretBox.
 struct ProxyPoolRepository: Sendable {
-    let database: AppDatabase
+    let store: any StoreDriver
     let secrets: SecretBox
 
-    func all() throws -> [ProxyPool] {
-        try database.fetchAll("SELECT * FROM proxy_pool ORDER BY id", [], decode)
+    func all() async throws -> [ProxyPool] {
+        try await store.all("SELECT * FROM proxy_pool ORDER BY id", [], decode)
     }
 
-    func find(id: Int64) throws -> ProxyPool? {
-        try database.fetchOne("SELECT * FROM proxy_pool WHERE id = ?", [id], decode)
+    func find(id: Int64) async throws -> ProxyPool? {
+        try await store.one("SELECT * FROM proxy_pool WHERE id = ?", [id], decode)
     }
 
-    func insert(_ pool: ProxyPool) throws -> ProxyPool {
+    func insert(_ pool: ProxyPool) async throws -> ProxyPool {
         var stored = pool
-        stored.id = try database.insert("""
+        stored.id = try await store.insert("""
             INSERT INTO proxy_pool (name, proxies_enc, strategy, strict, created_at, updated_at)
             VALUES (?, ?, ?, ?, ?, ?)
-            """, [pool.name, seal(pool.proxies), pool.strategy.rawValue, pool.strict,
-                               pool.createdAt, pool.updatedAt])
+            """, [pool.name, seal(pool.proxies), pool.strategy.rawValue, pool.strict, pool.createdAt, pool.updatedAt])
         return stored
     }
 
-    func update(_ pool: ProxyPool) throws {
-        try database.execute("""
+    func update(_ pool: ProxyPool) async throws {
+        try await store.execute("""
             UPDATE proxy_pool SET name = ?, proxies_enc = ?, strategy = ?, strict = ?, updated_at = ? WHERE id = ?
-            """, [pool.name, seal(pool.proxies), pool.strategy.rawValue, pool.strict,
-                               pool.updatedAt, pool.id])
+            """, [pool.name, seal(pool.proxies), pool.strategy.rawValue, pool.strict, pool.updatedAt, pool.id])
     }
 
     enum DeleteOutcome: Equatable {
@@ -38,26 +35,28 @@ struct ProxyPoolRepository: Sendable {
         case inUse(providers: [String])
     }
 
-    /// Deletes the pool unless a provider still sends its calls through it.
-    func delete(id: Int64) throws -> DeleteOutcome {
-        try database.writer.write { db in
-            let users = try String.fetchAll(db, sql: "SELECT name FROM provider WHERE proxy_pool_id = ? ORDER BY name",
-                                            arguments: [id])
-            if !users.isEmpty { return .inUse(providers: users) }
-            try db.execute(sql: "DELETE FROM proxy_pool WHERE id = ?", arguments: [id])
-            return db.changesCount > 0 ? .deleted : .notFound
+    /// Deletes the pool unless a provider still sends its calls through it (one statement, so
+    /// a provider added meanwhile on another replica cannot slip in between).
+    func delete(id: Int64) async throws -> DeleteOutcome {
+        let deleted = try await store.execute("""
+            DELETE FROM proxy_pool WHERE id = ? AND NOT EXISTS (SELECT 1 FROM provider WHERE proxy_pool_id = ?)
+            """, [id, id])
+        if deleted > 0 { return .deleted }
+        let users = try await store.all("SELECT name FROM provider WHERE proxy_pool_id = ? ORDER BY name", [id]) {
+            $0.string("name") ?? ""
         }
+        return users.isEmpty ? .notFound : .inUse(providers: users)
     }
 
     private func seal(_ proxies: [ProxyURL]) -> String {
         secrets.seal(JSONColumn.encode(proxies.map(\.urlWithCredentials)))
     }
 
-    private func decode(_ row: Row) throws -> ProxyPool {
-        let urls = JSONColumn.decode([String].self, from: try secrets.open(row["proxies_enc"])) ?? []
+    private func decode(_ row: SQLRow) throws -> ProxyPool {
+        let urls = JSONColumn.decode([String].self, from: try secrets.open(row.string("proxies_enc") ?? "")) ?? []
         return ProxyPool(
-            id: row["id"], name: row["name"], proxies: urls.compactMap { try? ProxyURL(parsing: $0) },
-            strategy: ProxyPoolStrategy(rawValue: row["strategy"]) ?? .roundRobin, strict: row["strict"],
-            createdAt: row["created_at"], updatedAt: row["updated_at"])
+            id: row.int64("id") ?? 0, name: row.string("name") ?? "", proxies: urls.compactMap { try? ProxyURL(parsing: $0) },
+            strategy: ProxyPoolStrategy(rawValue: row.string("strategy") ?? "") ?? .roundRobin, strict: row.bool("strict"),
+            createdAt: row.date("created_at") ?? .distantPast, updatedAt: row.date("updated_at") ?? .distantPast)
     }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import Synchronization
 
 /// Responses API responses the gateway handed out (`stored_response`): who owns each id, and
@@ -7,7 +6,7 @@ import Synchronization
 /// retrieval and `input_items` work on any connection. Kept for the retention setting's days
 /// and at most its count, oldest first.
 struct ResponseStore: Sendable {
-    let database: AppDatabase
+    let store: any StoreDriver
     /// Saves since the last prune: the retention is enforced every `pruneEvery` saves (and
     /// at start), not on each one.
     private let saves = SaveCounter()
@@ -30,60 +29,58 @@ struct ResponseStore: Sendable {
         var response: String?
     }
 
-    static func createSchema(_ db: Database) throws {
-        try db.execute(sql: """
-            CREATE TABLE stored_response (
-                id TEXT PRIMARY KEY,
-                key_id INTEGER,
-                created_at DOUBLE NOT NULL,
-                provider_id INTEGER,
-                native INTEGER NOT NULL DEFAULT 0,
-                stored INTEGER NOT NULL DEFAULT 1,
-                previous_id TEXT,
-                input TEXT NOT NULL DEFAULT '[]',
-                response TEXT
-            );
-            CREATE INDEX stored_response_created ON stored_response(created_at);
-            """)
+    static let sqliteSchema = """
+        CREATE TABLE stored_response (
+            id TEXT PRIMARY KEY,
+            key_id INTEGER,
+            created_at DOUBLE NOT NULL,
+            provider_id INTEGER,
+            native INTEGER NOT NULL DEFAULT 0,
+            stored INTEGER NOT NULL DEFAULT 1,
+            previous_id TEXT,
+            input TEXT NOT NULL DEFAULT '[]',
+            response TEXT
+        );
+        CREATE INDEX stored_response_created ON stored_response(created_at);
+        """
+
+    func save(_ entry: Entry) async throws {
+        try await store.execute(Self.insert(entry))
     }
 
-    func save(_ entry: Entry) throws {
-        try database.writer.write { db in try Self.insert(entry, db) }
-    }
-
-    private static func insert(_ entry: Entry, _ db: Database) throws {
-        try db.execute(sql: """
-            INSERT OR REPLACE INTO stored_response (id, key_id, created_at, provider_id, native, stored, previous_id, input, response)
+    private static func insert(_ entry: Entry) -> SQLStatement {
+        SQLStatement("""
+            INSERT INTO stored_response (id, key_id, created_at, provider_id, native, stored, previous_id, input, response)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [entry.id, entry.keyID, entry.createdAt.timeIntervalSince1970, entry.providerID, entry.native,
-                             entry.stored, entry.previousID, entry.input, entry.response])
+            ON CONFLICT(id) DO UPDATE SET key_id = excluded.key_id, created_at = excluded.created_at,
+                provider_id = excluded.provider_id, native = excluded.native, stored = excluded.stored,
+                previous_id = excluded.previous_id, input = excluded.input, response = excluded.response
+            """, [entry.id, entry.keyID, entry.createdAt.timeIntervalSince1970, entry.providerID, entry.native,
+                  entry.stored, entry.previousID, entry.input, entry.response])
     }
 
     /// Saves without holding a thread of the data path, and every `pruneEvery` saves drops what
     /// is past the retention.
     func save(_ entry: Entry, retentionDays: Int, maxCount: Int) async throws {
         let prune = saves.next() % Self.pruneEvery == 0
-        try await database.writer.write { db in
-            try Self.insert(entry, db)
-            if prune { _ = try Self.prune(days: retentionDays, maxCount: maxCount, now: Date(), db) }
-        }
+        try await store.transaction([Self.insert(entry)] + (prune ? pruning(days: retentionDays, maxCount: maxCount, now: Date()) : []))
     }
 
-    func find(_ id: String) throws -> Entry? {
-        try database.fetchOne("SELECT * FROM stored_response WHERE id = ?", [id], Self.decode)
+    func find(_ id: String) async throws -> Entry? {
+        try await store.one("SELECT * FROM stored_response WHERE id = ?", [id], Self.decode)
     }
 
-    func delete(_ id: String) throws -> Bool {
-        try database.delete(from: "stored_response", where: "id", is: id)
+    func delete(_ id: String) async throws -> Bool {
+        try await store.delete(from: "stored_response", where: "id", is: id)
     }
 
     /// The conversation ending with `id`, oldest first, while each earlier one is stored and
     /// belongs to the same owner; nil when `id` itself is not there.
-    func chain(endingWith id: String, limit: Int = 1000) throws -> [Entry]? {
-        guard let last = try find(id) else { return nil }
+    func chain(endingWith id: String, limit: Int = 1000) async throws -> [Entry]? {
+        guard let last = try await find(id) else { return nil }
         var chain = [last]
         var next = last.previousID
-        while let previous = next, chain.count < limit, let entry = try find(previous), entry.keyID == last.keyID, entry.stored {
+        while let previous = next, chain.count < limit, let entry = try await find(previous), entry.keyID == last.keyID, entry.stored {
             chain.append(entry)
             next = entry.previousID
         }
@@ -92,26 +89,24 @@ struct ResponseStore: Sendable {
 
     /// Drops what is past the retention: older than `days`, or beyond the newest `maxCount`.
     @discardableResult
-    func prune(days: Int, maxCount: Int, now: Date = Date()) throws -> Int {
-        try database.writer.write { db in try Self.prune(days: days, maxCount: maxCount, now: now, db) }
+    func prune(days: Int, maxCount: Int, now: Date = Date()) async throws -> Int {
+        try await store.transaction(pruning(days: days, maxCount: maxCount, now: now)).reduce(0, +)
     }
 
-    private static func prune(days: Int, maxCount: Int, now: Date, _ db: Database) throws -> Int {
-        try db.execute(sql: "DELETE FROM stored_response WHERE created_at < ?",
-                       arguments: [now.timeIntervalSince1970 - Double(days) * 86_400])
-        var removed = db.changesCount
-        try db.execute(sql: """
-            DELETE FROM stored_response WHERE id IN (
-                SELECT id FROM stored_response ORDER BY created_at DESC, rowid DESC LIMIT -1 OFFSET ?)
-            """, arguments: [maxCount])
-        removed += db.changesCount
-        return removed
+    private func pruning(days: Int, maxCount: Int, now: Date) -> [SQLStatement] {
+        [
+            SQLStatement("DELETE FROM stored_response WHERE created_at < ?", [now.timeIntervalSince1970 - Double(days) * 86_400]),
+            SQLStatement("""
+                DELETE FROM stored_response WHERE id IN (
+                    SELECT id FROM stored_response ORDER BY created_at DESC, id DESC \(store.dialect.noLimit) OFFSET ?)
+                """, [maxCount]),
+        ]
     }
 
-    private static func decode(_ row: Row) -> Entry {
-        Entry(id: row["id"], keyID: row["key_id"], createdAt: Date(timeIntervalSince1970: row["created_at"]),
-              providerID: row["provider_id"], native: row["native"], stored: row["stored"], previousID: row["previous_id"],
-              input: row["input"], response: row["response"])
+    private static func decode(_ row: SQLRow) -> Entry {
+        Entry(id: row.string("id") ?? "", keyID: row.int64("key_id"), createdAt: row.date("created_at") ?? .distantPast,
+              providerID: row.int64("provider_id"), native: row.bool("native"), stored: row.bool("stored"),
+              previousID: row.string("previous_id"), input: row.string("input") ?? "[]", response: row.string("response"))
     }
 }
 

@@ -1,19 +1,17 @@
 import Foundation
-import GRDB
 import RouterCore
 
 /// Router settings as key/value rows; a missing row means the default.
 struct SettingsRepository: Sendable {
-    let database: AppDatabase
+    let store: any StoreDriver
     /// `OBSERVABILITY_MAX_RECORDS`, used until the setting is saved.
     var defaultMaxRecords = 1000
 
-    func load() throws -> RouterSettings {
-        let rows = try database.writer.read { db in
-            try Row.fetchAll(db, sql: "SELECT key, value FROM setting")
-        }
+    func load() async throws -> RouterSettings {
         var values: [String: String] = [:]
-        for row in rows { values[row["key"]] = row["value"] }
+        for row in try await store.query(SQLStatement("SELECT key, value FROM setting")) {
+            if let key = row.string("key") { values[key] = row.string("value") }
+        }
         var settings = RouterSettings(observabilityMaxRecords: defaultMaxRecords)
         if let v = values["require_api_key"] { settings.requireAPIKey = v == "true" }
         if let v = values["default_strategy"], let s = RoutingStrategy(rawValue: v) { settings.defaultStrategy = s }
@@ -25,7 +23,7 @@ struct SettingsRepository: Sendable {
         return settings
     }
 
-    func save(_ settings: RouterSettings) throws {
+    func save(_ settings: RouterSettings) async throws {
         let values: [(String, String)] = [
             ("require_api_key", String(settings.requireAPIKey)),
             ("default_strategy", settings.defaultStrategy.rawValue),
@@ -35,11 +33,9 @@ struct SettingsRepository: Sendable {
             ("responses_retention_days", String(settings.responsesRetentionDays)),
             ("responses_max_stored", String(settings.responsesMaxStored)),
         ]
-        try database.writer.write { db in
-            for (key, value) in values {
-                try db.execute(sql: "INSERT INTO setting (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                               arguments: [key, value])
-            }
-        }
+        try await store.transaction(values.map { key, value in
+            SQLStatement("INSERT INTO setting (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                         [key, value])
+        })
     }
 }

@@ -1,11 +1,10 @@
 import Foundation
-import GRDB
 import RouterCore
 
 /// Per-minute totals (`usage_minute`), kept forever: stats, key and provider usage and
 /// budgets read them, so nothing shrinks when the call log's ring wraps.
 struct UsageRepository: Sendable {
-    let database: AppDatabase
+    let store: any StoreDriver
 
     /// Sums of one group of calls.
     struct Totals: Sendable {
@@ -72,8 +71,8 @@ struct UsageRepository: Sendable {
 
     static func minute(of date: Date) -> Int64 { Int64((date.timeIntervalSince1970 / 60).rounded(.down)) }
 
-    /// Adds a batch of calls, one upsert per minute × provider × model × key.
-    static func add(_ records: [CallRecord], _ db: Database) throws {
+    /// A batch of calls as one upsert per minute × provider × model × key.
+    static func additions(_ records: [CallRecord], _ dialect: SQLDialect) -> [SQLStatement] {
         struct GroupKey: Hashable {
             let minute: Int64, provider: String, model: String, keyID: Int64
         }
@@ -83,41 +82,40 @@ struct UsageRepository: Sendable {
                                keyID: r.keyID ?? 0)
             groups[key, default: (r.keyName ?? "", Totals())].totals.add(r)
         }
-        try upsert(groups.map { (minute: $0.key.minute, provider: $0.key.provider, model: $0.key.model, keyID: $0.key.keyID,
-                                 name: $0.value.name, totals: $0.value.totals) }, db)
+        return groups.map { upsert(minute: $0.key.minute, provider: $0.key.provider, model: $0.key.model, keyID: $0.key.keyID,
+                                   name: $0.value.name, totals: $0.value.totals, dialect) }
     }
 
-    /// Adds the per-minute totals of calls refused before a key was known (no provider,
-    /// model or key).
-    static func add(refusals: [Int64: Totals], _ db: Database) throws {
-        try upsert(refusals.map { (minute: $0.key, provider: "", model: "", keyID: 0, name: "", totals: $0.value) }, db)
+    /// The per-minute totals of calls refused before a key was known (no provider, model or key).
+    static func additions(refusals: [Int64: Totals], _ dialect: SQLDialect) -> [SQLStatement] {
+        refusals.map { upsert(minute: $0.key, provider: "", model: "", keyID: 0, name: "", totals: $0.value, dialect) }
     }
 
-    private static func upsert(_ groups: [(minute: Int64, provider: String, model: String, keyID: Int64, name: String, totals: Totals)],
-                               _ db: Database) throws {
+    /// What an upsert adds to a row that is there already: every sum, and the newest time.
+    private static func accumulate(_ dialect: SQLDialect) -> String {
+        let sums = summed.map { "\($0) = usage_minute.\($0) + excluded.\($0)" }.joined(separator: ", ")
+        return "last_time = \(dialect.greatest)(coalesce(usage_minute.last_time, excluded.last_time), excluded.last_time), \(sums)"
+    }
+
+    private static func upsert(minute: Int64, provider: String, model: String, keyID: Int64, name: String, totals t: Totals,
+                               _ dialect: SQLDialect) -> SQLStatement {
         let columns = summed.joined(separator: ", ")
-        let updates = summed.map { "\($0) = \($0) + excluded.\($0)" }.joined(separator: ", ")
-        let statement = try db.cachedStatement(sql: """
+        let sql = """
             INSERT INTO usage_minute (minute, provider, model, key_id, key_name, last_time, \(columns))
             VALUES (?, ?, ?, ?, ?, ?, \(Array(repeating: "?", count: summed.count).joined(separator: ", ")))
-            ON CONFLICT(minute, provider, model, key_id) DO UPDATE SET key_name = excluded.key_name,
-                last_time = max(coalesce(last_time, excluded.last_time), excluded.last_time), \(updates)
-            """)
-        for group in groups {
-            let t = group.totals
-            var values: [any DatabaseValueConvertible] = [group.minute, group.provider, group.model, group.keyID, group.name,
-                                                          t.lastTime]
-            values += [t.calls, t.errors, t.status2xx, t.status4xx, t.status5xx, t.incomplete, t.latencySum, t.ttftSum,
-                       t.ttftCount, t.input, t.output, t.cached, t.cost] as [any DatabaseValueConvertible]
-            values += (t.latencyBuckets + t.ttftBuckets) as [any DatabaseValueConvertible]
-            try statement.execute(arguments: StatementArguments(values))
-        }
+            ON CONFLICT(minute, provider, model, key_id) DO UPDATE SET key_name = excluded.key_name, \(accumulate(dialect))
+            """
+        var values: [any SQLBindable] = [minute, provider, model, keyID, name, t.lastTime]
+        values += [t.calls, t.errors, t.status2xx, t.status4xx, t.status5xx, t.incomplete, t.latencySum, t.ttftSum,
+                   t.ttftCount, t.input, t.output, t.cached, t.cost] as [any SQLBindable]
+        values += (t.latencyBuckets + t.ttftBuckets) as [any SQLBindable]
+        return SQLStatement(sql, values)
     }
 
     /// Totals of the minutes from `from`'s to `to`'s (both included), grouped; nil bounds are open.
-    func groups(_ grouping: Grouping, from: Date?, to: Date?, keyID: Int64? = nil) throws -> [Group] {
+    func groups(_ grouping: Grouping, from: Date?, to: Date?, keyID: Int64? = nil) async throws -> [Group] {
         var conditions: [String] = []
-        var arguments: [any DatabaseValueConvertible] = []
+        var arguments: [any SQLBindable] = []
         if let from { conditions.append("minute >= ?"); arguments.append(Self.minute(of: from)) }
         if let to { conditions.append("minute <= ?"); arguments.append(Self.minute(of: to)) }
         if let keyID { conditions.append("key_id = ?"); arguments.append(keyID) }
@@ -127,58 +125,49 @@ struct UsageRepository: Sendable {
             SELECT \(grouping.expression) AS label, MAX(key_name) AS name, MAX(last_time) AS last_time, \(sums)
             FROM usage_minute \(whereClause) GROUP BY label ORDER BY label
             """
-        return try database.fetchAll(sql, StatementArguments(arguments)) { row in
+        return try await store.all(sql, arguments) { row in
             var t = Totals()
-            t.calls = row["calls"] ?? 0
-            t.errors = row["errors"] ?? 0
-            t.status2xx = row["status_2xx"] ?? 0
-            t.status4xx = row["status_4xx"] ?? 0
-            t.status5xx = row["status_5xx"] ?? 0
-            t.incomplete = row["incomplete"] ?? 0
-            t.latencySum = row["latency_ms_sum"] ?? 0
-            t.ttftSum = row["ttft_ms_sum"] ?? 0
-            t.ttftCount = row["ttft_count"] ?? 0
-            t.input = row["input_tokens"] ?? 0
-            t.output = row["output_tokens"] ?? 0
-            t.cached = row["cached_tokens"] ?? 0
-            t.cost = row["cost_usd"] ?? 0
-            t.latencyBuckets = ObservabilitySchema.latencyColumns.map { row[$0] ?? 0 }
-            t.ttftBuckets = ObservabilitySchema.ttftColumns.map { row[$0] ?? 0 }
-            t.lastTime = row["last_time"]
-            let label: DatabaseValue = row["label"]
-            let text: String = switch label.storage {
-            case .int64(let value): String(value)
-            case .double(let value): String(value)
-            case .string(let value): value
-            default: ""
-            }
-            return Group(label: text, name: row["name"], totals: t)
+            t.calls = row.int("calls") ?? 0
+            t.errors = row.int("errors") ?? 0
+            t.status2xx = row.int("status_2xx") ?? 0
+            t.status4xx = row.int("status_4xx") ?? 0
+            t.status5xx = row.int("status_5xx") ?? 0
+            t.incomplete = row.int("incomplete") ?? 0
+            t.latencySum = row.double("latency_ms_sum") ?? 0
+            t.ttftSum = row.double("ttft_ms_sum") ?? 0
+            t.ttftCount = row.int("ttft_count") ?? 0
+            t.input = row.int("input_tokens") ?? 0
+            t.output = row.int("output_tokens") ?? 0
+            t.cached = row.int("cached_tokens") ?? 0
+            t.cost = row.double("cost_usd") ?? 0
+            t.latencyBuckets = ObservabilitySchema.latencyColumns.map { row.int($0) ?? 0 }
+            t.ttftBuckets = ObservabilitySchema.ttftColumns.map { row.int($0) ?? 0 }
+            t.lastTime = row.date("last_time")
+            return Group(label: row.string("label") ?? "", name: row.string("name"), totals: t)
         }.filter { $0.totals.calls > 0 }
     }
 
     /// Folds the minutes older than `before` into one row per hour (at the hour's first
     /// minute), so totals kept forever cost one row per hour, not sixty. Idempotent: what is
-    /// folded already is left alone. Returns the rows removed.
-    @discardableResult
-    static func rollUp(before: Date, _ db: Database) throws -> Int {
+    /// folded already is left alone. The last statement's count is the rows removed.
+    static func rollUp(before: Date, _ dialect: SQLDialect) -> [SQLStatement] {
         let cutoff = minute(of: before) / 60 * 60
         let columns = summed.joined(separator: ", ")
         let sums = summed.map { "SUM(\($0))" }.joined(separator: ", ")
-        let updates = summed.map { "\($0) = \($0) + excluded.\($0)" }.joined(separator: ", ")
-        try db.execute(sql: """
-            INSERT INTO usage_minute (minute, provider, model, key_id, key_name, last_time, \(columns))
-            SELECT (minute / 60) * 60, provider, model, key_id, MAX(key_name), MAX(last_time), \(sums)
-            FROM usage_minute WHERE minute < ? AND minute % 60 != 0
-            GROUP BY (minute / 60) * 60, provider, model, key_id
-            ON CONFLICT(minute, provider, model, key_id) DO UPDATE SET
-                last_time = max(coalesce(last_time, excluded.last_time), excluded.last_time), \(updates)
-            """, arguments: [cutoff])
-        try db.execute(sql: "DELETE FROM usage_minute WHERE minute < ? AND minute % 60 != 0", arguments: [cutoff])
-        return db.changesCount
+        return [
+            SQLStatement("""
+                INSERT INTO usage_minute (minute, provider, model, key_id, key_name, last_time, \(columns))
+                SELECT (minute / 60) * 60, provider, model, key_id, MAX(key_name), MAX(last_time), \(sums)
+                FROM usage_minute WHERE minute < ? AND minute % 60 != 0
+                GROUP BY (minute / 60) * 60, provider, model, key_id
+                ON CONFLICT(minute, provider, model, key_id) DO UPDATE SET \(accumulate(dialect))
+                """, [cutoff]),
+            SQLStatement("DELETE FROM usage_minute WHERE minute < ? AND minute % 60 != 0", [cutoff]),
+        ]
     }
 
     /// USD spent by one key since `since` (all time when nil).
-    func spend(keyID: Int64, since: Date?) throws -> Double {
-        try groups(.none, from: since, to: nil, keyID: keyID).first?.totals.cost ?? 0
+    func spend(keyID: Int64, since: Date?) async throws -> Double {
+        try await groups(.none, from: since, to: nil, keyID: keyID).first?.totals.cost ?? 0
     }
 }

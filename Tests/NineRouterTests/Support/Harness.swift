@@ -22,7 +22,7 @@ struct Harness {
     }
 
     init(dataDirectory: String = Harness.makeDataDirectory(), initialPassword: String? = Harness.password,
-         configure: (inout ServerConfig) -> Void = { _ in }) throws {
+         configure: (inout ServerConfig) -> Void = { _ in }) async throws {
         var config = ServerConfig()
         config.dataDirectory = dataDirectory
         config.webDirectory = Harness.repoRoot + "/web"
@@ -31,10 +31,10 @@ struct Harness {
         config.replicaName = "test-replica"
         configure(&config)
         self.config = config
-        services = try AppServices(config: config)
+        services = try await AppServices(config: config)
         var logger = Logger(label: "test")
         logger.logLevel = .warning
-        try services.preparePassword(logger: logger)
+        try await services.preparePassword(logger: logger)
     }
 
     func test<Value: Sendable>(_ setup: TestingSetup = .router,

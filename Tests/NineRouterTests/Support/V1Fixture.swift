@@ -18,7 +18,7 @@ struct V1Fixture: Sendable {
              _ body: @escaping @Sendable (V1Context) async throws -> Void) async throws {
         let fakes = [alpha, beta]
         try await FakeUpstreamHost.run(fakes) { port in
-            let harness = try Harness(dataDirectory: dataDirectory, configure: configure)
+            let harness = try await Harness(dataDirectory: dataDirectory, configure: configure)
             try await harness.test(live ? .live : .router) { client async throws in
                 let token = try await client.token()
                 var defaults: [[String: Any]] = [

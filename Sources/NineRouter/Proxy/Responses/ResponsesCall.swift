@@ -23,14 +23,14 @@ struct ResponsesCall: Sendable {
     let input: String
     let capture = ResponseCapture()
 
-    static func prepare(_ call: ClientRequest, store: ResponseStore) throws(GatewayError) -> ResponsesCall {
+    static func prepare(_ call: ClientRequest, store: ResponseStore) async throws(GatewayError) -> ResponsesCall {
         guard let body = try? JSONSerialization.jsonObject(with: Data(call.body.readableBytesView)) as? [String: Any] else {
             throw GatewayError.invalidRequest("The body must be a JSON object.", code: "invalid_json")
         }
         let previousID = body["previous_response_id"] as? String
         var chain: [ResponseStore.Entry] = []
         if let previousID {
-            let found = try? store.chain(endingWith: previousID)
+            let found = try? await store.chain(endingWith: previousID)
             guard let found, let last = found.last, last.keyID == call.appKey?.id, last.stored else {
                 throw GatewayError(status: .badRequest, type: "invalid_request_error", code: "previous_response_not_found",
                                    message: "Previous response with id '\(ProxyEngine.shown(previousID))' not found.",

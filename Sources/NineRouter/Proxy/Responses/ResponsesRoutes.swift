@@ -13,7 +13,7 @@ struct ResponsesRoutes {
             await engine.handle(request, context: context, endpoint: .responses)
         }
         v1.get("responses/{id}") { request, context in
-            answer(request, context) { entry in
+            await answer(request, context) { entry in
                 guard request.uri.queryParameters.get("stream") != "true" else {
                     throw GatewayError.invalidRequest("'stream' is not supported when retrieving a stored response.", param: "stream")
                 }
@@ -23,29 +23,29 @@ struct ResponsesRoutes {
             }
         }
         v1.delete("responses/{id}") { request, context in
-            answer(request, context) { entry in
-                _ = try? engine.responses.delete(entry.id)
+            await answer(request, context) { entry in
+                _ = try? await engine.responses.delete(entry.id)
                 return ["id": entry.id, "object": "response", "deleted": true]
             }
         }
         v1.get("responses/{id}/input_items") { request, context in
-            answer(request, context) { entry in try Self.page(ResponseItems.array(entry.input), query: request.uri.queryParameters) }
+            await answer(request, context) { entry in try Self.page(ResponseItems.array(entry.input), query: request.uri.queryParameters) }
         }
     }
 
     /// Runs `body` on the caller's own stored response, in OpenAI's envelopes.
     private func answer(_ request: Request, _ context: AppRequestContext,
-                        _ body: (ResponseStore.Entry) throws -> [String: Any]) -> Response {
+                        _ body: (ResponseStore.Entry) async throws -> [String: Any]) async -> Response {
         let requestID = ProxyEngine.makeRequestID()
         do {
             let key = try ClientRequest.authenticate(request, snapshot: engine.snapshots.current)
             if key == nil { try engine.hostGuard.check(request) }
             let id = context.parameters.get("id") ?? ""
-            guard let entry = try? engine.responses.find(id), entry.keyID == key?.id, entry.stored, entry.response != nil else {
+            guard let entry = try? await engine.responses.find(id), entry.keyID == key?.id, entry.stored, entry.response != nil else {
                 throw GatewayError(status: .notFound, type: "invalid_request_error",
                                    message: "Response with id '\(ProxyEngine.shown(id))' not found.")
             }
-            let object = try body(entry)
+            let object = try await body(entry)
             return Response(status: .ok, headers: [.contentType: "application/json", .init("x-request-id")!: requestID],
                             body: .init(byteBuffer: ByteBuffer(string: JSONText.unsorted(object))))
         } catch let error as GatewayError {

@@ -1,31 +1,9 @@
 import Foundation
 import GRDB
+import RouterCore
 
-/// The one SQLite file under DATA_DIR, in WAL mode, with versioned migrations.
-public struct AppDatabase: Sendable {
-    public let writer: DatabasePool
-    public let path: String
-    /// Files and folders found readable by others and made private at start (for the log).
-    public let tightened: [String]
-
-    public init(directory: String) throws {
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
-                                                attributes: [.posixPermissions: 0o700])
-        path = (directory as NSString).appendingPathComponent("ninerouter.sqlite")
-        tightened = try PrivateFiles.tighten(directory: directory, files: ["ninerouter.sqlite", "ninerouter.sqlite-wal",
-                                                                            "ninerouter.sqlite-shm", "secret.key", "initial-password"])
-        // SQLite gives the WAL and SHM files the database file's mode: create it private.
-        try PrivateFiles.create(path)
-        var configuration = Configuration()
-        configuration.busyMode = .timeout(5)
-        configuration.foreignKeysEnabled = true
-        // WAL with NORMAL syncs at checkpoints, not on every commit: a crash never corrupts the
-        // file, and the data path does not wait for the disk on each write.
-        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
-        writer = try DatabasePool(path: path, configuration: configuration)
-        try Self.migrator.migrate(writer)
-    }
-
+/// The SQLite schema, one registered migration per version (GRDB records which ran).
+extension SQLiteStore {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-foundation") { db in
@@ -104,57 +82,11 @@ public struct AppDatabase: Sendable {
                 UPDATE provider SET native_responses = 1
                     WHERE type = 'openai' AND base_url IN ('https://api.openai.com/v1', 'https://api.openai.com/v1/');
                 """)
-            try ResponseStore.createSchema(db)
+            try db.execute(sql: ResponseStore.sqliteSchema)
         }
         migrator.registerMigration("v5-replica") { db in
             try db.execute(sql: "ALTER TABLE call_log ADD COLUMN replica TEXT")
         }
         return migrator
-    }
-}
-
-extension AppDatabase {
-    /// Every row a query returns, decoded; the one read path the repositories share.
-    func fetchAll<T>(_ sql: String, _ arguments: StatementArguments = [], _ decode: (Row) throws -> T) throws -> [T] {
-        try writer.read { db in try Row.fetchAll(db, sql: sql, arguments: arguments).map(decode) }
-    }
-
-    func fetchOne<T>(_ sql: String, _ arguments: StatementArguments = [], _ decode: (Row) throws -> T) throws -> T? {
-        try writer.read { db in try Row.fetchOne(db, sql: sql, arguments: arguments).map(decode) }
-    }
-
-    /// Runs an INSERT and returns the new row id.
-    func insert(_ sql: String, _ arguments: StatementArguments) throws -> Int64 {
-        try writer.write { db in
-            try db.execute(sql: sql, arguments: arguments)
-            return db.lastInsertedRowID
-        }
-    }
-
-    func execute(_ sql: String, _ arguments: StatementArguments) throws {
-        try writer.write { db in try db.execute(sql: sql, arguments: arguments) }
-    }
-
-    /// Deletes by key; true when a row was there.
-    func delete(from table: String, where column: String, is value: some DatabaseValueConvertible) throws -> Bool {
-        try writer.write { db in
-            try db.execute(sql: "DELETE FROM \(table) WHERE \(column) = ?", arguments: [value])
-            return db.changesCount > 0
-        }
-    }
-}
-
-/// JSON columns are written and read through these so every repository stores lists alike.
-enum JSONColumn {
-    static func encode<T: Encodable>(_ value: T) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        guard let data = try? encoder.encode(value) else { return "null" }
-        return String(decoding: data, as: UTF8.self)
-    }
-
-    static func decode<T: Decodable>(_ type: T.Type, from text: String?) -> T? {
-        guard let text else { return nil }
-        return try? JSONDecoder().decode(type, from: Data(text.utf8))
     }
 }
