@@ -9,7 +9,7 @@ DATA_DIR ?= ./data
 VENV := .venv
 
 RUN_PACKAGES := libcurl4-openssl-dev libargon2-dev libsqlite3-dev pkg-config
-TEST_PACKAGES := $(RUN_PACKAGES) tinyproxy-bin microsocks python3 python3-venv chromium chromium-driver
+TEST_PACKAGES := $(RUN_PACKAGES) tinyproxy-bin microsocks python3 python3-venv chromium chromium-driver postgresql nginx-light
 
 .PHONY: run build test test-swift test-e2e deps test-deps bench soak clean
 
@@ -40,9 +40,10 @@ test-deps:
 	@if [ ! -x $(VENV)/bin/python ]; then python3 -m venv $(VENV) || /usr/bin/python3 -m venv $(VENV); fi
 	@$(VENV)/bin/python -m pip install -q --disable-pip-version-check -r Tests/e2e/requirements.txt
 
+# Both suites run beside a throw-away PostgreSQL cluster of their own (scripts/test-postgres).
 test-swift: test-deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	scripts/with-test-postgres $(SWIFT) test --skip-build
 
 # The end-to-end suite runs the release build (what `make run` starts); the fake providers
 # come from the debug build.
@@ -51,7 +52,7 @@ test-e2e: test-deps
 	$(SWIFT) build -c release --product ninerouter
 	NINEROUTER_BIN=$$($(SWIFT) build -c release --show-bin-path)/ninerouter \
 	FAKE_UPSTREAM_BIN=$$($(SWIFT) build --show-bin-path)/fake-upstream \
-	$(VENV)/bin/python -m pytest -q Tests/e2e
+	scripts/with-test-postgres $(VENV)/bin/python -m pytest -q Tests/e2e
 
 test: test-swift test-e2e
 

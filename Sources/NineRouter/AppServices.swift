@@ -9,6 +9,8 @@ public struct AppServices: Sendable {
     /// The SQLite file; nil when the store is elsewhere.
     let database: SQLiteStore?
     let store: any StoreDriver
+    /// Whether the store answers, for `/health`.
+    let storeHealth: StoreHealth
     let repositories: Repositories
     public let snapshots: SnapshotStore
     let authenticator: AdminAuthenticator
@@ -23,18 +25,31 @@ public struct AppServices: Sendable {
     public let logWriter: LogWriter
 
     /// Opens the store (migrating it), loads the encryption key and the first snapshot.
-    public init(config: ServerConfig) async throws {
+    public init(config: ServerConfig, logger: Logger = Logger(label: "ninerouter")) async throws {
         PasswordHasher.prepareAllocator
         self.config = config
         recorder = CallRecorder(replica: config.replica)
-        // The key first: a damaged key file stops start-up before anything is created.
-        try FileManager.default.createDirectory(atPath: config.dataDirectory, withIntermediateDirectories: true,
-                                                attributes: [.posixPermissions: 0o700])
-        let secrets = try config.encryptionKey.map(SecretBox.init(configuredKey:))
-            ?? SecretBox.loadOrCreate(directory: config.dataDirectory)
-        let database = try SQLiteStore(directory: config.dataDirectory)
-        self.database = database
-        store = database
+        let secrets: SecretBox
+        if let url = config.databaseURL {
+            // Every replica must open what another sealed: no key file of one replica's own.
+            guard let key = config.encryptionKey else { throw StartupError.encryptionKeyRequired }
+            secrets = SecretBox(configuredKey: key)
+            let postgres = PostgresStore(url: url, logger: logger)
+            try await postgres.open()
+            database = nil
+            store = postgres
+            storeHealth = postgres.health
+        } else {
+            // The key first: a damaged key file stops start-up before anything is created.
+            try FileManager.default.createDirectory(atPath: config.dataDirectory, withIntermediateDirectories: true,
+                                                    attributes: [.posixPermissions: 0o700])
+            secrets = try config.encryptionKey.map(SecretBox.init(configuredKey:))
+                ?? SecretBox.loadOrCreate(directory: config.dataDirectory)
+            let database = try SQLiteStore(directory: config.dataDirectory)
+            self.database = database
+            store = database
+            storeHealth = StoreHealth(backend: "sqlite")
+        }
         repositories = Repositories(store: store, secrets: secrets, defaultMaxRecords: config.observabilityMaxRecords)
         snapshots = try await SnapshotStore(repositories: repositories)
         authenticator = AdminAuthenticator(repository: repositories.admin, sessionTTL: config.sessionTTL,
@@ -67,5 +82,18 @@ public struct AppServices: Sendable {
     /// For `ninerouter reset-password`.
     public func resetPassword() async throws -> String {
         try await authenticator.resetPassword()
+    }
+}
+
+/// Why the server cannot start with the configuration given.
+public enum StartupError: Error, CustomStringConvertible {
+    case encryptionKeyRequired
+
+    public var description: String {
+        switch self {
+        case .encryptionKeyRequired:
+            "DATABASE_URL is set, so ENCRYPTION_KEY must be set too (the same value on every replica): "
+                + "it seals the provider keys all replicas share. Nothing was started."
+        }
     }
 }

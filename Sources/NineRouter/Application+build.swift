@@ -12,7 +12,7 @@ public enum NineRouterVersion {
 
 /// Builds the whole server: opens DATA_DIR, prepares the admin password, wires the routes.
 public func buildApplication(config: ServerConfig, logger: Logger) async throws -> some ApplicationProtocol {
-    let services = try await AppServices(config: config)
+    let services = try await AppServices(config: config, logger: logger)
     for path in services.database?.tightened ?? [] {
         logger.notice("made \(path) private (it was readable by other users)")
     }
@@ -54,8 +54,12 @@ public func buildRouter(services: AppServices) -> Router<AppRequestContext> {
     fileLogger.logLevel = services.config.logLevel
     router.add(middleware: FileMiddleware(services.config.webDirectory, searchForIndexHtml: true, logger: fileLogger))
 
+    // 200 while the store is away too: the replica still serves /v1 from its snapshot, and a
+    // load balancer must not drop it for that.
+    let storeHealth = services.storeHealth
+    let replica = services.config.replica
     router.get("health") { _, _ in
-        JSONOutput.response(["status": "ok", "version": NineRouterVersion.current])
+        JSONOutput.response(HealthView(version: NineRouterVersion.current, replica: replica, store: storeHealth))
     }
 
     let repositories = services.repositories

@@ -19,6 +19,8 @@ public struct ServerConfig: Sendable {
     public var cookieSecure = false
     public var trustProxy = false
     public var encryptionKey: String?
+    /// `DATABASE_URL`: PostgreSQL, shared by replicas; nil: the SQLite file in `dataDirectory`.
+    public var databaseURL: DatabaseURL?
     /// Default for the `observability_max_records` setting until an admin saves one.
     public var observabilityMaxRecords = 1000
     /// When set, `GET /metrics` wants `Authorization: Bearer <token>`.
@@ -70,6 +72,7 @@ public struct ServerConfig: Sendable {
         if let value = env["COOKIE_SECURE"] { config.cookieSecure = try parseBool(value, name: "COOKIE_SECURE") }
         if let value = env["TRUST_PROXY"] { config.trustProxy = try parseBool(value, name: "TRUST_PROXY") }
         if let value = env["ENCRYPTION_KEY"], !value.isEmpty { config.encryptionKey = value }
+        if let value = env["DATABASE_URL"], !value.isEmpty { config.databaseURL = try DatabaseURL(parsing: value) }
         if let value = env["OBSERVABILITY_MAX_RECORDS"], !value.isEmpty {
             guard let count = Int(value), (10...1_000_000).contains(count) else {
                 throw ConfigError.invalid(name: "OBSERVABILITY_MAX_RECORDS", value: value, expected: "a number, 10-1000000")

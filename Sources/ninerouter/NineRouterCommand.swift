@@ -24,10 +24,15 @@ struct CommonOptions: ParsableArguments {
     @Option(name: .customLong("log-level"), help: "trace … critical (LOG_LEVEL, default info).")
     var logLevel: String?
 
+    @Option(name: .customLong("database-url"),
+            help: "postgres://user:password@host:5432/db for several replicas (DATABASE_URL; default: SQLite in the data dir).")
+    var databaseURL: String?
+
     func resolve() throws -> ServerConfig {
         var config = try ServerConfig.fromEnvironment()
         if let dataDir { config.dataDirectory = dataDir }
         if let logLevel { config.logLevel = try ServerConfig.parseLogLevel(logLevel, name: "--log-level") }
+        if let databaseURL { config.databaseURL = try DatabaseURL(parsing: databaseURL) }
         return config
     }
 }

@@ -10,8 +10,9 @@ import Testing
                             stored: stored, previousID: previous, input: "[]", response: stored ? #"{"id":"\#(id)"}"# : nil)
     }
 
-    @Test func retentionDropsTheOldFirstThenKeepsTheNewest() async throws {
-        let store = ResponseStore(store: try SQLiteStore(directory: Harness.makeDataDirectory()))
+    @Test(arguments: TestBackend.allCases)
+    func retentionDropsTheOldFirstThenKeepsTheNewest(_ backend: TestBackend) async throws {
+        let store = ResponseStore(store: try await backend.makeStore())
         let now = Date()
         try await store.save(entry("old", age: 31, now: now))
         for number in 0..<5 { try await store.save(entry("r\(number)", age: Double(5 - number) / 1000, now: now)) }
@@ -22,8 +23,9 @@ import Testing
         for id in ["r2", "r3", "r4"] { #expect(try await store.find(id) != nil) }
     }
 
-    @Test func chainsStopAtAnotherOwnerOrAnUnstoredResponse() async throws {
-        let store = ResponseStore(store: try SQLiteStore(directory: Harness.makeDataDirectory()))
+    @Test(arguments: TestBackend.allCases)
+    func chainsStopAtAnotherOwnerOrAnUnstoredResponse(_ backend: TestBackend) async throws {
+        let store = ResponseStore(store: try await backend.makeStore())
         let now = Date()
         try await store.save(entry("a", key: 2, now: now))
         try await store.save(entry("b", previous: "a", now: now))

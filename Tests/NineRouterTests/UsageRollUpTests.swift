@@ -19,10 +19,11 @@ import Testing
         return record
     }
 
-    @Test func oldMinutesBecomeHoursAndEveryTotalStays() async throws {
-        let harness = try await Harness()
-        let records = CallRecordStore(store: harness.services.store)
-        let usage = harness.services.repositories.usage
+    @Test(arguments: TestBackend.allCases)
+    func oldMinutesBecomeHoursAndEveryTotalStays(_ backend: TestBackend) async throws {
+        let store = try await backend.makeStore()
+        let records = CallRecordStore(store: store)
+        let usage = UsageRepository(store: store)
         let now = Date()
         let old = now.addingTimeInterval(-10 * 86400)
         // 150 minutes ten days ago (about three hours), two providers; 5 calls today.
@@ -35,12 +36,12 @@ import Testing
         for minute in 0..<5 {
             built.append(record(now.addingTimeInterval(Double(-minute) * 60), provider: "alpha", tokens: 7))
         }
-        try await harness.services.store.transaction(UsageRepository.additions(built, harness.services.store.dialect))
+        try await store.transaction(UsageRepository.additions(built, store.dialect))
 
         let before = try await usage.groups(.provider, from: nil, to: nil)
-        let rowsBefore = try await rows(harness)
+        let rowsBefore = try await rows(store)
         let removed = try await records.rollUp(before: now.addingTimeInterval(-7 * 86400))
-        let rowsAfter = try await rows(harness)
+        let rowsAfter = try await rows(store)
         let after = try await usage.groups(.provider, from: nil, to: nil)
 
         #expect(rowsBefore == 305)
@@ -58,7 +59,7 @@ import Testing
         #expect(again == 0)
     }
 
-    func rows(_ harness: Harness) async throws -> Int {
-        try await harness.services.store.one("SELECT COUNT(*) AS n FROM usage_minute") { $0.int("n") ?? 0 } ?? 0
+    func rows(_ store: any StoreDriver) async throws -> Int {
+        try await store.one("SELECT COUNT(*) AS n FROM usage_minute") { $0.int("n") ?? 0 } ?? 0
     }
 }

@@ -1,0 +1,203 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// The store the replicas share: PostgreSQL through postgres-nio's pooled client. Statements
+/// are the repositories' own (`?` numbered to `$n` here); every operation has a deadline, so
+/// a database that stops answering is a prompt `StoreError.unavailable`, never a hung request.
+final class PostgresStore: StoreDriver {
+    let client: PostgresClient
+    let url: DatabaseURL
+    let health: StoreHealth
+    private let runner: Task<Void, Never>
+    let logger: Logger
+    /// How long one operation may wait for the database, connection included.
+    static let deadline: Duration = .seconds(5)
+
+    var dialect: SQLDialect { .postgres }
+
+    /// Starts the connection pool; nothing is connected until the first operation.
+    init(url: DatabaseURL, logger: Logger, connections: Int = 10) {
+        self.url = url
+        self.logger = logger
+        health = StoreHealth(backend: "postgresql")
+        var configuration = url.configuration
+        configuration.options.maximumConnections = connections
+        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        self.client = client
+        runner = Task { await client.run() }
+    }
+
+    deinit { runner.cancel() }
+
+    func query(_ statement: SQLStatement) async throws -> [SQLRow] {
+        try await run { try await Self.rows(self.client.query(Self.postgres(statement), logger: self.logger)) }
+    }
+
+    func execute(_ statement: SQLStatement) async throws -> Int {
+        try await run { try await self.client.withConnection { try await Self.execute(statement, on: $0, logger: self.logger) } }
+    }
+
+    func insert(_ statement: SQLStatement) async throws -> Int64 {
+        let returning = SQLStatement(sql: statement.sql + " RETURNING id", values: statement.values)
+        return try await run {
+            try await Self.rows(self.client.query(Self.postgres(returning), logger: self.logger)).first?.int64("id") ?? 0
+        }
+    }
+
+    func transaction(_ statements: [SQLStatement]) async throws -> [Int] {
+        try await run {
+            try await self.client.withTransaction(logger: self.logger) { connection in
+                var changes: [Int] = []
+                changes.reserveCapacity(statements.count)
+                for statement in statements { changes.append(try await Self.execute(statement, on: connection, logger: self.logger)) }
+                return changes
+            }
+        }
+    }
+
+    /// Runs one statement on a leased connection. PostgreSQL's command tag is not public in
+    /// postgres-nio, so an UPDATE or DELETE counts its rows through `RETURNING`.
+    static func execute(_ statement: SQLStatement, on connection: PostgresConnection, logger: Logger) async throws -> Int {
+        let verb = statement.sql.drop { $0.isWhitespace }.prefix(6).uppercased()
+        guard verb == "UPDATE" || verb == "DELETE" else {
+            for try await _ in try await connection.query(postgres(statement), logger: logger) {}
+            return 1
+        }
+        let counted = SQLStatement(sql: "WITH changed AS (\(statement.sql) RETURNING 1) SELECT count(*) AS n FROM changed",
+                                   values: statement.values)
+        return try await rows(connection.query(postgres(counted), logger: logger)).first?.int("n") ?? 0
+    }
+
+    /// Runs an operation within the deadline, reporting PostgreSQL's failures as `StoreError`
+    /// and keeping `health` current.
+    func run<T: Sendable>(deadline: Duration = PostgresStore.deadline,
+                          _ operation: @escaping @Sendable () async throws -> T) async throws -> T {
+        do {
+            let value = try await withThrowingTaskGroup(of: T?.self) { group in
+                group.addTask { try await operation() }
+                group.addTask { try await Task.sleep(for: deadline); return nil }
+                defer { group.cancelAll() }
+                guard let first = try await group.next(), let value = first else {
+                    throw StoreError.unavailable("PostgreSQL did not answer within \(deadline.components.seconds) s")
+                }
+                return value
+            }
+            health.reached()
+            return value
+        } catch {
+            let meaning = Self.meaning(of: error)
+            if case .unavailable(let reason) = meaning { health.lost(reason) } else { health.reached() }
+            throw meaning ?? error
+        }
+    }
+
+    static func meaning(of error: any Error) -> StoreError? {
+        if let error = error as? StoreError { return error }
+        if let error = error as? PostgresTransactionError {
+            return [error.beginError, error.closureError, error.commitError].compactMap { $0.flatMap(meaning) }.first
+        }
+        guard let error = error as? PSQLError else { return nil }
+        if error.code == .server {
+            let state = error.serverInfo?[.sqlState] ?? ""
+            if state == "23505" { return .duplicate }
+            if state == "25006" { return .unavailable("the PostgreSQL database is read-only") }
+            if state == "53100" { return .unavailable("the PostgreSQL server's disk is full") }
+            if state.hasPrefix("08") || state.hasPrefix("57") || state.hasPrefix("53") {
+                return .unavailable("the PostgreSQL server is not accepting work (\(state))")
+            }
+            return nil
+        }
+        switch error.code {
+        case .connectionError, .serverClosedConnection, .clientClosedConnection, .uncleanShutdown, .poolClosed,
+             .sslUnsupported, .failedToAddSSLHandler, .queryCancelled:
+            return .unavailable("PostgreSQL cannot be reached")
+        default:
+            return nil
+        }
+    }
+
+    static func postgres(_ statement: SQLStatement) -> PostgresQuery {
+        var bindings = PostgresBindings(capacity: statement.values.count)
+        for value in statement.values {
+            switch value {
+            case .null: bindings.appendNull()
+            case .int(let v): bindings.append(v)
+            case .double(let v): bindings.append(v)
+            case .text(let v): bindings.append(v)
+            case .bool(let v): bindings.append(v)
+            case .date(let v): bindings.append(v)
+            }
+        }
+        return PostgresQuery(unsafeSQL: numbered(statement.sql), binds: bindings)
+    }
+
+    /// `?` placeholders as `$1`, `$2`…, leaving quoted text alone.
+    static func numbered(_ sql: String) -> String {
+        var out = ""
+        out.reserveCapacity(sql.utf8.count + 16)
+        var number = 0
+        var quote: Character?
+        for character in sql {
+            if let open = quote {
+                if character == open { quote = nil }
+                out.append(character)
+            } else if character == "'" || character == "\"" {
+                quote = character
+                out.append(character)
+            } else if character == "?" {
+                number += 1
+                out += "$\(number)"
+            } else {
+                out.append(character)
+            }
+        }
+        return out
+    }
+
+    static func rows(_ sequence: PostgresRowSequence) async throws -> [SQLRow] {
+        var rows: [SQLRow] = []
+        for try await row in sequence {
+            var values: [String: SQLValue] = [:]
+            for cell in row { values[cell.columnName] = value(of: cell) }
+            rows.append(SQLRow(values: values))
+        }
+        return rows
+    }
+
+    private static func value(of cell: PostgresCell) -> SQLValue {
+        guard cell.bytes != nil else { return .null }
+        do {
+            switch cell.dataType {
+            case .int2, .int4, .int8: return .int(try cell.decode(Int64.self))
+            case .float4, .float8: return .double(try cell.decode(Double.self))
+            case .numeric: return .double(NSDecimalNumber(decimal: try cell.decode(Decimal.self)).doubleValue)
+            case .bool: return .bool(try cell.decode(Bool.self))
+            case .timestamptz, .timestamp, .date: return .date(try cell.decode(Date.self))
+            default: return .text(try cell.decode(String.self))
+            }
+        } catch {
+            return .null
+        }
+    }
+}
+
+extension PostgresStore {
+    /// Connects and migrates, retrying with back-off (1 s doubling to 30 s) while PostgreSQL
+    /// cannot be reached, and saying so in the log; other failures stop start-up.
+    func open() async throws {
+        var wait = 1.0
+        while true {
+            do {
+                let applied = try await run(deadline: .seconds(60)) { try await PostgresMigrations.migrate(self.client, logger: self.logger) }
+                logger.info("store: PostgreSQL at \(url)\(applied.isEmpty ? "" : ", migrated " + applied.joined(separator: ", "))")
+                return
+            } catch let error as StoreError {
+                guard case .unavailable(let reason) = error else { throw error }
+                logger.warning("store: \(reason) (\(url)); retrying in \(Int(wait)) s")
+                try await Task.sleep(for: .seconds(wait))
+                wait = min(wait * 2, 30)
+            }
+        }
+    }
+}
