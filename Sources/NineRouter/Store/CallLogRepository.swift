@@ -25,20 +25,16 @@ struct CallLogRepository: Sendable {
     }
 
     static func inserts(_ records: [CallRecord]) -> [SQLStatement] {
-        let sql = """
+        SQLStatement.rows("""
             INSERT INTO call_log (time, request_id, key_id, key_name, client, endpoint, format, model_requested, model,
                 provider, provider_id, proxy, status, error, latency_ms, ttft_ms, stream, incomplete, input_tokens,
                 output_tokens, cached_tokens, cost_usd, attempts, replica)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """
-        return records.map { r in
-            SQLStatement(sql, [
-                r.time.timeIntervalSince1970, r.requestID, r.keyID, r.keyName, r.clientAddress, r.endpoint, r.inboundFormat, r.modelRequested,
-                r.model, r.provider, r.providerID, r.proxy, r.status, r.error, r.latencyMs, r.ttftMs, r.stream,
-                r.incomplete, r.usage.input, r.usage.output, r.usage.cached, r.costUSD, attemptsJSON(r.attempts),
-                r.replica,
-            ])
-        }
+            VALUES
+            """, records.map { r in
+                [r.time.timeIntervalSince1970, r.requestID, r.keyID, r.keyName, r.clientAddress, r.endpoint, r.inboundFormat,
+                 r.modelRequested, r.model, r.provider, r.providerID, r.proxy, r.status, r.error, r.latencyMs, r.ttftMs, r.stream,
+                 r.incomplete, r.usage.input, r.usage.output, r.usage.cached, r.costUSD, attemptsJSON(r.attempts), r.replica]
+            })
     }
 
     /// The attempts as a JSON array, written by hand: this runs for every call, and a

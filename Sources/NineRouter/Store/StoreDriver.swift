@@ -83,3 +83,25 @@ extension StoreDriver {
         try await execute("DELETE FROM \(table) WHERE \(column) = ?", [value]) > 0
     }
 }
+
+extension SQLStatement {
+    /// Many rows as few multi-row INSERTs: `head` (up to `VALUES`), one `(?, …)` group per row,
+    /// then `tail` (an ON CONFLICT clause, say). Chunks hold 256, 64, 16, 4 or 1 rows, so a
+    /// backend caching prepared statements keeps five per shape, and stay under both backends'
+    /// parameter limits.
+    static func rows(_ head: String, _ rows: [[any SQLBindable]], tail: String = "") -> [SQLStatement] {
+        guard let width = rows.first?.count, width > 0 else { return [] }
+        let group = "(" + Array(repeating: "?", count: width).joined(separator: ", ") + ")"
+        var statements: [SQLStatement] = []
+        var start = 0
+        while start < rows.count {
+            let left = rows.count - start
+            let size = [256, 64, 16, 4, 1].first { $0 <= left && $0 * width <= 30_000 } ?? 1
+            let chunk = rows[start..<start + size]
+            let sql = head + " " + Array(repeating: group, count: size).joined(separator: ", ") + (tail.isEmpty ? "" : " " + tail)
+            statements.append(SQLStatement(sql: sql, values: chunk.flatMap { $0.map(\.sqlValue) }))
+            start += size
+        }
+        return statements
+    }
+}

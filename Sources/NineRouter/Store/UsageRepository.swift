@@ -82,13 +82,13 @@ struct UsageRepository: Sendable {
                                keyID: r.keyID ?? 0)
             groups[key, default: (r.keyName ?? "", Totals())].totals.add(r)
         }
-        return groups.map { upsert(minute: $0.key.minute, provider: $0.key.provider, model: $0.key.model, keyID: $0.key.keyID,
-                                   name: $0.value.name, totals: $0.value.totals, dialect) }
+        return upserts(groups.map { (minute: $0.key.minute, provider: $0.key.provider, model: $0.key.model, keyID: $0.key.keyID,
+                                     name: $0.value.name, totals: $0.value.totals) }, dialect)
     }
 
     /// The per-minute totals of calls refused before a key was known (no provider, model or key).
     static func additions(refusals: [Int64: Totals], _ dialect: SQLDialect) -> [SQLStatement] {
-        refusals.map { upsert(minute: $0.key, provider: "", model: "", keyID: 0, name: "", totals: $0.value, dialect) }
+        upserts(refusals.map { (minute: $0.key, provider: "", model: "", keyID: 0, name: "", totals: $0.value) }, dialect)
     }
 
     /// What an upsert adds to a row that is there already: every sum, and the newest time.
@@ -97,19 +97,20 @@ struct UsageRepository: Sendable {
         return "last_time = \(dialect.greatest)(coalesce(usage_minute.last_time, excluded.last_time), excluded.last_time), \(sums)"
     }
 
-    private static func upsert(minute: Int64, provider: String, model: String, keyID: Int64, name: String, totals t: Totals,
-                               _ dialect: SQLDialect) -> SQLStatement {
+    private static func upserts(_ groups: [(minute: Int64, provider: String, model: String, keyID: Int64, name: String, totals: Totals)],
+                                _ dialect: SQLDialect) -> [SQLStatement] {
         let columns = summed.joined(separator: ", ")
-        let sql = """
-            INSERT INTO usage_minute (minute, provider, model, key_id, key_name, last_time, \(columns))
-            VALUES (?, ?, ?, ?, ?, ?, \(Array(repeating: "?", count: summed.count).joined(separator: ", ")))
-            ON CONFLICT(minute, provider, model, key_id) DO UPDATE SET key_name = excluded.key_name, \(accumulate(dialect))
-            """
-        var values: [any SQLBindable] = [minute, provider, model, keyID, name, t.lastTime]
-        values += [t.calls, t.errors, t.status2xx, t.status4xx, t.status5xx, t.incomplete, t.latencySum, t.ttftSum,
-                   t.ttftCount, t.input, t.output, t.cached, t.cost] as [any SQLBindable]
-        values += (t.latencyBuckets + t.ttftBuckets) as [any SQLBindable]
-        return SQLStatement(sql, values)
+        return SQLStatement.rows(
+            "INSERT INTO usage_minute (minute, provider, model, key_id, key_name, last_time, \(columns)) VALUES",
+            groups.map { group in
+                let t = group.totals
+                var values: [any SQLBindable] = [group.minute, group.provider, group.model, group.keyID, group.name, t.lastTime]
+                values += [t.calls, t.errors, t.status2xx, t.status4xx, t.status5xx, t.incomplete, t.latencySum, t.ttftSum,
+                           t.ttftCount, t.input, t.output, t.cached, t.cost] as [any SQLBindable]
+                values += (t.latencyBuckets + t.ttftBuckets) as [any SQLBindable]
+                return values
+            },
+            tail: "ON CONFLICT(minute, provider, model, key_id) DO UPDATE SET key_name = excluded.key_name, \(accumulate(dialect))")
     }
 
     /// Totals of the minutes from `from`'s to `to`'s (both included), grouped; nil bounds are open.

@@ -46,7 +46,7 @@ final class PostgresStore: StoreDriver {
     }
 
     func transaction(_ statements: [SQLStatement]) async throws -> [Int] {
-        try await run {
+        try await run(deadline: Self.deadline + .milliseconds(20 * statements.count)) {
             try await self.client.withTransaction(logger: self.logger) { connection in
                 var changes: [Int] = []
                 changes.reserveCapacity(statements.count)
