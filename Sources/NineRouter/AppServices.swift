@@ -2,6 +2,7 @@ import Curl
 import Foundation
 import Logging
 import RouterCore
+import ServiceLifecycle
 
 /// Everything the server keeps for its lifetime, opened once at start-up from DATA_DIR.
 public struct AppServices: Sendable {
@@ -23,6 +24,8 @@ public struct AppServices: Sendable {
     let gatewayID = HopMark.newID()
     /// Stores call records and totals; runs as a service beside the HTTP server.
     public let logWriter: LogWriter
+    /// With PostgreSQL: keeps this replica in step with the others (a service too).
+    let clusterSync: ClusterSync?
 
     /// Opens the store (migrating it), loads the encryption key and the first snapshot.
     public init(config: ServerConfig, logger: Logger = Logger(label: "ninerouter")) async throws {
@@ -51,15 +54,22 @@ public struct AppServices: Sendable {
             storeHealth = StoreHealth(backend: "sqlite")
         }
         repositories = Repositories(store: store, secrets: secrets, defaultMaxRecords: config.observabilityMaxRecords)
-        snapshots = try await SnapshotStore(repositories: repositories)
+        let postgres = store as? PostgresStore
+        snapshots = try await SnapshotStore(repositories: repositories, cluster: postgres.map(ClusterRepository.init))
         authenticator = AdminAuthenticator(repository: repositories.admin, sessionTTL: config.sessionTTL,
-                                           dataDirectory: config.dataDirectory)
+                                           dataDirectory: config.dataDirectory, shared: postgres != nil)
         agent = CurlAgent()
         hostGuard = HostGuard(allowed: config.allowedHosts.map { $0 == ["*"] ? nil : Set($0) }
             ?? HostGuard.defaults(boundHost: config.host))
         var accessLog = Logger(label: "ninerouter.access")
         accessLog.logLevel = config.logLevel
         logWriter = LogWriter(recorder: recorder, store: CallRecordStore(store: store), snapshots: snapshots, accessLog: accessLog)
+        if let postgres {
+            clusterSync = ClusterSync(replica: config.replica, postgres: postgres, snapshots: snapshots, routing: routing,
+                                      recorder: recorder, usage: repositories.usage, logger: logger)
+        } else {
+            clusterSync = nil
+        }
         try await primeBudgets()
         let settings = snapshots.current.settings
         try await repositories.responses.prune(days: settings.responsesRetentionDays, maxCount: settings.responsesMaxStored)
@@ -72,6 +82,11 @@ public struct AppServices: Sendable {
             recorder.spend.prime(keyID: key.id, period: period,
                                  spent: try await repositories.usage.spend(keyID: key.id, since: period.start(containing: now)), now: now)
         }
+    }
+
+    /// What runs beside the HTTP server.
+    var backgroundServices: [any Service] {
+        [logWriter] + (clusterSync.map { [$0] } ?? [])
     }
 
     /// Sets up the admin password on first start (see `AdminAuthenticator.ensurePassword`).

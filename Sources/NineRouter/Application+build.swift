@@ -26,7 +26,7 @@ public func buildApplication(config: ServerConfig, logger: Logger) async throws 
             additionalChannelHandlers: [ConnectionGuard(counter: counter, headerTimeout: headerTimeout)],
             idleTimeout: TimeAmount(config.clientIdleTimeout))),
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: "NineRouter"),
-        services: [services.logWriter],
+        services: services.backgroundServices,
         onServerRunning: { channel in
             logger.notice("NineRouter \(NineRouterVersion.current) listening on \(channel.localAddress?.description ?? "?"), data in \(config.dataDirectory)")
         },
@@ -89,6 +89,7 @@ public func buildRouter(services: AppServices) -> Router<AppRequestContext> {
     SettingsController(repositories: repositories, snapshots: snapshots).register(on: admin)
 
     ObservabilityController(repositories: repositories, snapshots: snapshots, writer: services.logWriter).register(on: admin)
+    ClusterController(services: services).register(on: admin)
     PricesController(repositories: repositories, snapshots: snapshots).register(on: admin)
     MetricsRoute(services: services).register(on: router)
 

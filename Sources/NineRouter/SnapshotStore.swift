@@ -2,22 +2,41 @@ import RouterCore
 import Synchronization
 
 /// Holds the current `ConfigSnapshot`. Admin writes commit to the store, then call `reload`;
-/// the data path only ever calls `current`, which never touches the store.
+/// the data path only ever calls `current`, which never touches the store. With replicas,
+/// `reload` first announces the change (a new config version, NOTIFY) so the others
+/// `refresh` within a second.
 public final class SnapshotStore: Sendable {
     private let value: Mutex<ConfigSnapshot>
+    /// The cluster's config version the snapshot reflects (0 without replicas).
+    private let loadedVersion = Atomic<Int64>(0)
     let repositories: Repositories
+    let cluster: ClusterRepository?
 
-    init(repositories: Repositories) async throws {
+    init(repositories: Repositories, cluster: ClusterRepository? = nil) async throws {
         self.repositories = repositories
+        self.cluster = cluster
+        let version = try await cluster?.configVersion() ?? 0
         value = Mutex(try await repositories.loadSnapshot())
+        loadedVersion.store(version, ordering: .relaxed)
     }
 
     public var current: ConfigSnapshot { value.withLock { $0 } }
 
-    /// Re-reads every table and publishes the result.
+    var version: Int64 { loadedVersion.load(ordering: .relaxed) }
+
+    /// After an admin write: tells the other replicas, then re-reads every table here.
     func reload() async throws {
+        try await cluster?.announceChange()
+        try await refresh()
+    }
+
+    /// Re-reads every table and publishes the result, noting the version read first (a
+    /// change committed meanwhile is announced again, so it is never missed).
+    func refresh() async throws {
+        let version = try await cluster?.configVersion() ?? 0
         let snapshot = try await repositories.loadSnapshot()
         value.withLock { $0 = snapshot }
+        loadedVersion.store(version, ordering: .relaxed)
     }
 }
 

@@ -43,6 +43,13 @@ public struct Cooldowns: Sendable {
         return until
     }
 
+    /// A rest another replica decided (a key rejected there with 401/403): kept unless a
+    /// longer one is running here.
+    public mutating func rest(_ key: CandidateKey, until: Date) {
+        guard (entries[key]?.until ?? .distantPast) < until else { return }
+        entries[key] = Entry(until: until, failures: entries[key]?.failures ?? 1)
+    }
+
     public mutating func recordSuccess(_ key: CandidateKey) {
         entries[key] = nil
     }

@@ -37,6 +37,8 @@ public struct RateLimiter: Sendable {
 
     private var requests: [Int64: Window] = [:]
     private var tokens: [Int64: Window] = [:]
+    /// With replicas: what the others used, and this replica's share until the next sync.
+    var cluster: ClusterView?
 
     public init() {}
 
@@ -60,16 +62,23 @@ public struct RateLimiter: Sendable {
             requests[key.id] = requestWindow.count == 0 ? nil : requestWindow
             tokens[key.id] = tokenWindow.count == 0 ? nil : tokenWindow
         }
-        if let rpm = key.rpmLimit, requestWindow.count >= rpm, let oldest = requestWindow.oldest {
-            return .limited(limit: "requests", retryAfter: Self.seconds(until: oldest.addingTimeInterval(Self.window), now: now))
+        let others = cluster?.others[key.id] ?? .init()
+        if let rpm = key.rpmLimit, requestWindow.count + others.requests >= rpm {
+            return .limited(limit: "requests", retryAfter: Self.retryAfter(requestWindow, now: now))
         }
-        if let tpm = key.tpmLimit, tokenWindow.total >= tpm, let oldest = tokenWindow.oldest {
-            return .limited(limit: "tokens", retryAfter: Self.seconds(until: oldest.addingTimeInterval(Self.window), now: now))
+        if let tpm = key.tpmLimit, tokenWindow.total + others.tokens >= tpm {
+            return .limited(limit: "tokens", retryAfter: Self.retryAfter(tokenWindow, now: now))
         }
-        let before = requestWindow.count
-        if key.rpmLimit != nil { requestWindow.append(now, amount: 1) }
+        if let rpm = key.rpmLimit, cluster?.takeShare(key.id, limit: rpm, local: requestWindow.count) == false {
+            return .limited(limit: "requests", retryAfter: 1)
+        }
+        let before = requestWindow.count + others.requests
+        if key.rpmLimit != nil {
+            requestWindow.append(now, amount: 1)
+            cluster?.count(key.id, requests: 1, tokens: 0, now: now)
+        }
         return .allowed(remainingRequests: key.rpmLimit.map { max(0, $0 - before - 1) },
-                        remainingTokens: key.tpmLimit.map { max(0, $0 - tokenWindow.total) })
+                        remainingTokens: key.tpmLimit.map { max(0, $0 - tokenWindow.total - others.tokens) })
     }
 
     /// Counts the tokens a finished call used against the key's minute; what left the minute
@@ -80,11 +89,32 @@ public struct RateLimiter: Sendable {
         window.prune(before: now.addingTimeInterval(-Self.window))
         window.append(now, amount: count)
         tokens[keyID] = window
+        cluster?.count(keyID, requests: 0, tokens: count, now: now)
+    }
+
+    /// Turns on cluster-wide limits (several replicas on one store).
+    public mutating func shareWithCluster() {
+        if cluster == nil { cluster = ClusterView() }
+    }
+
+    /// What this replica counted since the last call, per key and second, to publish.
+    public mutating func takeUnpublished() -> [ClusterView.Usage] {
+        cluster?.takeUnpublished() ?? []
+    }
+
+    /// The other replicas' use over the last minute, and how many replicas share the limits;
+    /// each key's share until the next sync is its room left divided among the replicas.
+    public mutating func sync(others: [Int64: ClusterView.Use], replicas: Int) {
+        cluster?.sync(others: others, replicas: replicas)
     }
 
     /// Entries held for a key (both windows): bounded by one minute of its calls.
     public func heldEntries(keyID: Int64) -> Int {
         (requests[keyID]?.count ?? 0) + (tokens[keyID]?.count ?? 0)
+    }
+
+    private static func retryAfter(_ window: Window, now: Date) -> Int {
+        window.oldest.map { seconds(until: $0.addingTimeInterval(Self.window), now: now) } ?? 1
     }
 
     private static func seconds(until date: Date, now: Date) -> Int {

@@ -9,9 +9,14 @@ public struct AdminAuthenticator: Sendable {
     let throttle: LoginThrottle
     let sessionTTL: Duration
     let dataDirectory: String
+    /// The store is shared by replicas: a stored password is never replaced at start (the
+    /// generated one's file lives on the replica that made it).
+    let shared: Bool
 
-    init(repository: AdminRepository, sessionTTL: Duration, dataDirectory: String, throttle: LoginThrottle = LoginThrottle()) {
+    init(repository: AdminRepository, sessionTTL: Duration, dataDirectory: String, shared: Bool = false,
+         throttle: LoginThrottle = LoginThrottle()) {
         self.repository = repository
+        self.shared = shared
         self.sessionTTL = sessionTTL
         self.dataDirectory = dataDirectory
         self.throttle = throttle
@@ -37,6 +42,10 @@ public struct AdminAuthenticator: Sendable {
                                          endSessions: stored == nil ? .none : .all)
             try? FileManager.default.removeItem(atPath: initialPasswordPath)
             logger.info("admin password: the value of INITIAL_PASSWORD")
+            return
+        }
+        if stored != nil, shared {
+            logger.info("admin password: the one stored in the shared database (set when the first replica started)")
             return
         }
         if stored != nil, FileManager.default.fileExists(atPath: initialPasswordPath) {
@@ -77,6 +86,12 @@ public struct AdminAuthenticator: Sendable {
     /// Checks a password through the throttle (login and password change alike): `.success`
     /// carries no session here; the caller makes one if it needs it.
     func check(_ password: String, clientAddress: String, now: Date = Date()) async throws -> LoginResult {
+        let client = LoginThrottle.client(clientAddress)
+        // Failures are stored too, so a client's count holds across replicas (and restarts).
+        let stored = try await repository.loginFailures(client: client, since: now.addingTimeInterval(-throttle.window))
+        if stored.count >= throttle.limit, let oldest = stored.first {
+            return .throttled(retryAfter: max(1, Int(oldest.addingTimeInterval(throttle.window).timeIntervalSince(now).rounded(.up))))
+        }
         switch await throttle.begin(address: clientAddress, now: now) {
         case .throttled(let wait): return .throttled(retryAfter: wait)
         case .busy(let wait): return .busy(retryAfter: wait)
@@ -90,6 +105,11 @@ public struct AdminAuthenticator: Sendable {
             throw error
         }
         await throttle.finish(address: clientAddress, failed: !ok, now: now)
+        if ok {
+            try? await repository.clearLoginFailures(client: client)
+        } else {
+            try? await repository.addLoginFailure(client: client, at: now)
+        }
         return ok ? .success(Session(token: "", expiresAt: now)) : .wrongPassword
     }
 

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import RouterCore
 import ServiceLifecycle
+import Synchronization
 
 /// Drains the call recorder's queue off the hot path: each batch is one transaction that
 /// inserts the calls into the `call_log` ring (trimmed to `observability_max_records`), adds
@@ -17,6 +18,8 @@ public final class LogWriter: Service, Sendable {
     /// Minutes older than this are folded into hours.
     static let minuteDetail: TimeInterval = 7 * 86400
     private let gate = FlushGate()
+    /// Set while the store refuses writes as unavailable: records wait in the queue.
+    private let storeAway = Atomic<Bool>(false)
 
     init(recorder: CallRecorder, store: CallRecordStore, snapshots: SnapshotStore, accessLog: Logger) {
         self.recorder = recorder
@@ -33,7 +36,12 @@ public final class LogWriter: Service, Sendable {
                     await self.rollUp()
                     nextRollUp = ContinuousClock.now + .seconds(3600)
                 }
-                if await self.flush() == 0 { try await Task.sleep(for: .milliseconds(100)) }
+                let taken = await self.flush()
+                if self.storeAway.load(ordering: .relaxed) {
+                    try await Task.sleep(for: .seconds(1))
+                } else if taken == 0 {
+                    try await Task.sleep(for: .milliseconds(100))
+                }
             }
         }
         await flush()
@@ -58,11 +66,22 @@ public final class LogWriter: Service, Sendable {
             let batch = recorder.take(limit: batchSize)
             if batch.isEmpty { break }
             taken += batch.count
-            for record in batch { accessLog.info("\(Self.logfmt(record))") }
+            if !storeAway.load(ordering: .relaxed) { for record in batch { accessLog.info("\(Self.logfmt(record))") } }
             let settings = snapshots.current.settings
             guard settings.observabilityEnabled else { continue }
             do {
                 try await store.append(batch, keep: settings.observabilityMaxRecords)
+                recorder.spend.written(batch)
+                if storeAway.exchange(false, ordering: .relaxed) {
+                    accessLog.notice("the store answers again: writing the \(recorder.queued + batch.count) call records kept meanwhile")
+                }
+            } catch StoreError.unavailable(let reason) {
+                // Kept in memory (bounded) and written when the store is back.
+                recorder.putBack(batch)
+                if !storeAway.exchange(true, ordering: .relaxed) {
+                    accessLog.error("cannot store call records (\(reason)): keeping them in memory, at most \(recorder.capacity)")
+                }
+                break
             } catch {
                 accessLog.error("could not store \(batch.count) call records: \(String(describing: type(of: error)))")
             }

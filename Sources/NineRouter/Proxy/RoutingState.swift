@@ -11,7 +11,7 @@ final class RoutingState: Sendable {
         var lastErrorAt: Date?
     }
 
-    private struct State {
+    struct State {
         var balancer = Balancer()
         var cooldowns = Cooldowns()
         var inflight: [CandidateKey: Int] = [:]
@@ -22,9 +22,13 @@ final class RoutingState: Sendable {
         var proxyFailures: [String: Int] = [:]
         var proxyLastError: [String: String] = [:]
         var keyLastUsed: [Int64: Date] = [:]
+        /// Rests after a 401/403 not yet told to the other replicas (see `RoutingState+Cluster`).
+        var unpublishedRests: [ClusterRepository.Rest] = []
+        var sharesRests = false
     }
 
-    private let state = Mutex(State())
+    /// Internal, not private, for the cluster extension in its own file.
+    let state = Mutex(State())
 
     func plan(_ resolution: Resolution, requested: String, now: Date = Date()) -> Balancer.Plan {
         state.withLock { $0.balancer.plan(resolution, requested: requested, cooldowns: $0.cooldowns, inflight: $0.inflight, now: now) }
@@ -71,7 +75,11 @@ final class RoutingState: Sendable {
                 now: Date = Date()) -> Date {
         state.withLock { state in
             state.health[key.providerID] = ProviderHealth(lastError: message, lastErrorAt: now)
-            return state.cooldowns.recordFailure(key, kind: kind, retryAfter: retryAfter, now: now)
+            let until = state.cooldowns.recordFailure(key, kind: kind, retryAfter: retryAfter, now: now)
+            if kind == .authentication, state.sharesRests {
+                state.unpublishedRests.append(.init(key: key, until: until, reason: message))
+            }
+            return until
         }
     }
 

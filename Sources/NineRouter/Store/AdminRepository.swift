@@ -56,6 +56,26 @@ struct AdminRepository: Sendable {
                             [tokenHash, now]) { $0.date("expires_at") } ?? nil
     }
 
+    /// When a client's failed logins of the last `window` happened, oldest first (every
+    /// replica's, so the throttle holds across them).
+    func loginFailures(client: String, since: Date) async throws -> [Date] {
+        try await store.all("SELECT at FROM login_failure WHERE client = ? AND at > ? ORDER BY at", [client, since.timeIntervalSince1970]) {
+            $0.date("at") ?? .distantPast
+        }
+    }
+
+    /// Records a failed login; failures older than a day go at the same time.
+    func addLoginFailure(client: String, at time: Date) async throws {
+        try await store.transaction([
+            SQLStatement("DELETE FROM login_failure WHERE at < ?", [time.timeIntervalSince1970 - 86_400]),
+            SQLStatement("INSERT INTO login_failure (client, at) VALUES (?, ?)", [client, time.timeIntervalSince1970]),
+        ])
+    }
+
+    func clearLoginFailures(client: String) async throws {
+        try await store.execute("DELETE FROM login_failure WHERE client = ?", [client])
+    }
+
     func deleteSession(tokenHash: String) async throws {
         try await store.execute("DELETE FROM admin_session WHERE token_hash = ?", [tokenHash])
     }

@@ -42,7 +42,7 @@ struct Harness {
         var logger = Logger(label: "test-app")
         logger.logLevel = .warning
         let app = Application(router: buildRouter(services: services), configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                              services: [services.logWriter], logger: logger)
+                              services: services.backgroundServices, logger: logger)
         return try await app.test(setup, body)
     }
 }

@@ -12,6 +12,7 @@ enum PostgresMigrations {
 
     static let versions: [(name: String, statements: [SQLStatement])] = [
         ("v1-schema", schema.map { SQLStatement($0) } + builtInPrices),
+        ("v2-cluster", cluster.map { SQLStatement($0) }),
     ]
 
     static func migrate(_ client: PostgresClient, logger: Logger) async throws -> [String] {
@@ -63,6 +64,29 @@ enum PostgresMigrations {
                 """, [price.model, price.inputPerMTok, price.outputPerMTok, price.cachedPerMTok, Date()])
         }
     }
+
+    /// What replicas share beyond the configuration: failed logins per client, the config
+    /// version NOTIFY announces, who is alive, rate-limit use per second, and provider keys
+    /// resting after a 401/403.
+    private static let cluster: [String] = [
+        "CREATE TABLE login_failure (client TEXT NOT NULL, at DOUBLE PRECISION NOT NULL)",
+        "CREATE INDEX login_failure_client ON login_failure (client, at)",
+        "CREATE TABLE cluster_state (id BIGINT PRIMARY KEY CHECK (id = 1), config_version BIGINT NOT NULL)",
+        "INSERT INTO cluster_state (id, config_version) VALUES (1, 1)",
+        """
+        CREATE TABLE replica (name TEXT PRIMARY KEY, version TEXT NOT NULL, started_at DOUBLE PRECISION NOT NULL,
+            last_seen DOUBLE PRECISION NOT NULL, calls BIGINT NOT NULL DEFAULT 0)
+        """,
+        """
+        CREATE TABLE rate_usage (replica TEXT NOT NULL, key_id BIGINT NOT NULL, second BIGINT NOT NULL,
+            requests BIGINT NOT NULL DEFAULT 0, tokens BIGINT NOT NULL DEFAULT 0, PRIMARY KEY (replica, key_id, second))
+        """,
+        "CREATE INDEX rate_usage_second ON rate_usage (second)",
+        """
+        CREATE TABLE provider_rest (provider_id BIGINT NOT NULL, model TEXT NOT NULL, until DOUBLE PRECISION NOT NULL,
+            reason TEXT NOT NULL, PRIMARY KEY (provider_id, model))
+        """,
+    ]
 
     /// The tables SQLite's five versions make, in PostgreSQL's types; names are unique
     /// without regard to case, as SQLite's `COLLATE NOCASE` makes them.

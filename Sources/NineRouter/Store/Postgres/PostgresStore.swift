@@ -201,3 +201,13 @@ extension PostgresStore {
         }
     }
 }
+
+extension PostgresStore {
+    /// Hands each notification on `channel` to `body` until the connection ends (then throws,
+    /// and the caller listens again).
+    func listen(_ channel: String, _ body: @escaping @Sendable (String) async -> Void) async throws {
+        try await client.withConnection { connection in
+            for try await notification in try await connection.listen(channel) { await body(notification.payload) }
+        }
+    }
+}

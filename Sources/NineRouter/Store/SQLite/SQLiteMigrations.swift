@@ -87,6 +87,12 @@ extension SQLiteStore {
         migrator.registerMigration("v5-replica") { db in
             try db.execute(sql: "ALTER TABLE call_log ADD COLUMN replica TEXT")
         }
+        migrator.registerMigration("v6-login-failures") { db in
+            try db.execute(sql: """
+                CREATE TABLE login_failure (client TEXT NOT NULL, at DOUBLE NOT NULL);
+                CREATE INDEX login_failure_client ON login_failure(client, at);
+                """)
+        }
         return migrator
     }
 }

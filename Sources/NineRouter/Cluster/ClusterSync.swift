@@ -1,0 +1,95 @@
+import Foundation
+import Logging
+import RouterCore
+import ServiceLifecycle
+import Synchronization
+
+/// Keeps one replica in step with the others through PostgreSQL, beside the HTTP server and
+/// never on the data path: config changes arrive by LISTEN/NOTIFY (and a version check each
+/// second heals a missed notice); rate-limit use is exchanged every 100 ms; 401/403 rests,
+/// budgets' spending and the replica's heartbeat every second.
+final class ClusterSync: Service, Sendable {
+    let replica: String
+    let started = Date()
+    let cluster: ClusterRepository
+    let postgres: PostgresStore
+    let snapshots: SnapshotStore
+    let routing: RoutingState
+    let recorder: CallRecorder
+    let usage: UsageRepository
+    let logger: Logger
+    /// Replicas seen in the last few seconds, this one included: the limits' divisor.
+    private let alive = Atomic<Int>(1)
+    static let limitsInterval: Duration = .milliseconds(100)
+
+    init(replica: String, postgres: PostgresStore, snapshots: SnapshotStore, routing: RoutingState, recorder: CallRecorder,
+         usage: UsageRepository, logger: Logger) {
+        self.replica = replica
+        self.postgres = postgres
+        cluster = ClusterRepository(store: postgres)
+        self.snapshots = snapshots
+        self.routing = routing
+        self.recorder = recorder
+        self.usage = usage
+        self.logger = logger
+        routing.shareWithCluster()
+    }
+
+    func run() async throws {
+        try? await cancelWhenGracefulShutdown {
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { await self.listen() }
+                group.addTask { await self.every(Self.limitsInterval) { try await self.exchangeLimits() } }
+                group.addTask { await self.every(.seconds(1)) { try await self.tick() } }
+            }
+        }
+    }
+
+    private func every(_ interval: Duration, _ body: @Sendable () async throws -> Void) async {
+        while !Task.isCancelled {
+            do { try await body() } catch {}  // the store is away: health says so; try again next time
+            try? await Task.sleep(for: interval)
+        }
+    }
+
+    /// LISTEN on a connection of its own; when it drops, catch up and listen again.
+    private func listen() async {
+        var wait = 1.0
+        while !Task.isCancelled {
+            do {
+                try await postgres.listen(ClusterRepository.channel) { payload in
+                    if let version = Int64(payload), version <= self.snapshots.version { return }
+                    do { try await self.snapshots.refresh() } catch {
+                        self.logger.warning("cluster: could not reload the configuration: \(error)")
+                    }
+                }
+                wait = 1
+            } catch {
+                try? await Task.sleep(for: .seconds(wait))
+                wait = min(wait * 2, 10)
+            }
+            try? await snapshots.refresh()
+        }
+    }
+
+    func exchangeLimits() async throws {
+        let counted = routing.takeUnpublishedUsage()
+        let others = try await cluster.exchange(counted, replica: replica, since: Date().addingTimeInterval(-RateLimiter.window))
+        routing.syncLimits(others: others, replicas: alive.load(ordering: .relaxed))
+        let rests = routing.takeUnpublishedRests()
+        if !rests.isEmpty { try await cluster.rest(rests) }
+    }
+
+    func tick(now: Date = Date()) async throws {
+        try await cluster.heartbeat(replica, version: NineRouterVersion.current, started: started, calls: recorder.recorded, now: now)
+        alive.store(max(1, try await cluster.replicas(seenSince: now.addingTimeInterval(-5)).count), ordering: .relaxed)
+        if try await cluster.configVersion() != snapshots.version { try await snapshots.refresh() }
+        routing.applyRests(try await cluster.rests(at: now))
+        for key in snapshots.current.keysByHash.values {
+            guard key.budgetUSD != nil, let period = key.budgetPeriod else { continue }
+            let written = recorder.spend.writtenSoFar(keyID: key.id)
+            let stored = try await usage.spend(keyID: key.id, since: period.start(containing: now))
+            recorder.spend.refresh(keyID: key.id, period: period, stored: stored, writtenBefore: written, now: now)
+        }
+    }
+}
