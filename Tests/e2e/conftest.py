@@ -95,3 +95,38 @@ def server(workdir):
 def openapi():
     import yaml
     return yaml.safe_load((ROOT / "openapi.yaml").read_text())
+
+
+# PostgreSQL: `make test` starts a throw-away cluster (scripts/with-test-postgres) and gives
+# its admin URL here; each test that needs the database gets a fresh one of its own.
+ENCRYPTION_KEY = "e2e-encryption-key-shared-by-replicas"
+
+
+def fresh_database_url() -> str:
+    admin_url = os.environ.get("NINEROUTER_TEST_DATABASE_URL")
+    assert admin_url, "NINEROUTER_TEST_DATABASE_URL is not set: run these tests with `make test` (it starts PostgreSQL)"
+    name = "e2e_" + os.urandom(6).hex()
+    subprocess.run(["psql", admin_url, "-qc", f"CREATE DATABASE {name}"], check=True, capture_output=True)
+    head, _, query = admin_url.partition("?")
+    return head.rsplit("/", 1)[0] + "/" + name + ("?" + query if query else "")
+
+
+def postgres_env(url: str | None = None, **extra) -> dict:
+    return {"DATABASE_URL": url or fresh_database_url(), "ENCRYPTION_KEY": ENCRYPTION_KEY, **extra}
+
+
+def pause_postgres():
+    subprocess.run([str(ROOT / "scripts" / "test-postgres"), "pause", os.environ["NINEROUTER_TEST_PG_DIR"]], check=True)
+
+
+def resume_postgres():
+    subprocess.run([str(ROOT / "scripts" / "test-postgres"), "resume", os.environ["NINEROUTER_TEST_PG_DIR"]], check=True)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def server_on_each_backend(workdir, request):
+    """The same tests once on the embedded store and once on a PostgreSQL-backed replica."""
+    env = postgres_env() if request.param == "postgresql" else None
+    srv = Server(workdir / "data", env=env).start()
+    yield srv
+    srv.stop()

@@ -4,6 +4,13 @@ import pytest
 
 from test_openai_sdk import running_fake
 
+
+@pytest.fixture
+def server(server_on_each_backend):
+    """Every test here runs on SQLite and on a PostgreSQL-backed replica."""
+    return server_on_each_backend
+
+
 UPSTREAM_KEY = "sk-ant-fake-upstream-123456"
 MESSAGES = [{"role": "user", "content": "Hello Claude"}]
 

@@ -11,6 +11,13 @@ from google.genai import types
 
 from test_responses import KEY, fake
 
+
+@pytest.fixture
+def server(server_on_each_backend):
+    """Every test here runs on SQLite and on a PostgreSQL-backed replica."""
+    return server_on_each_backend
+
+
 CONNECTIONS = {
     "gemini-2.5-flash": ("gemini", "gem"),
     "gpt-4o": ("openai", "oai"),

@@ -9,6 +9,13 @@ import requests
 
 from conftest import BINARY, FAKE_UPSTREAM, Server, free_port
 
+
+@pytest.fixture
+def server(server_on_each_backend):
+    """Every test here runs on SQLite and on a PostgreSQL-backed replica."""
+    return server_on_each_backend
+
+
 UPSTREAM_KEY = "sk-fake-upstream-key-123456"
 
 

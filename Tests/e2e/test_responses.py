@@ -12,6 +12,13 @@ import pytest
 
 from test_openai_sdk import running_fake
 
+
+@pytest.fixture
+def server(server_on_each_backend):
+    """Every test here runs on SQLite and on a PostgreSQL-backed replica."""
+    return server_on_each_backend
+
+
 KEY = "sk-fake-upstream-key-123456"
 # model → (fake kind, the name it answers with, connection fields)
 CONNECTIONS = {
