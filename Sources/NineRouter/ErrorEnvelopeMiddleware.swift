@@ -50,10 +50,12 @@ struct ErrorEnvelopeMiddleware: RouterMiddleware {
         }
         // Failures of the store rather than of the request: said plainly, answered 503.
         if case .unavailable(let reason) = StoreError.classify(error) {
-            context.logger.error("store refused a write on \(request.method) \(request.uri.path): \(reason)")
-            var unavailable = AdminError(.serviceUnavailable, code: "storage_unavailable",
-                                         message: "the change could not be saved: \(reason); nothing was changed")
-            unavailable.extraHeaders[.retryAfter] = "30"
+            context.logger.error("store refused \(request.method) \(request.uri.path): \(reason)")
+            let message = request.method == .get || request.method == .head
+                ? "the store cannot be read now: \(reason); try again shortly"
+                : "the change could not be saved: \(reason); nothing was changed"
+            var unavailable = AdminError(.serviceUnavailable, code: "storage_unavailable", message: message)
+            unavailable.extraHeaders[.retryAfter] = "5"
             return unavailable
         }
         context.logger.error("unhandled error on \(request.method) \(request.uri.path): \(String(reflecting: type(of: error)))")

@@ -6,8 +6,8 @@ import Synchronization
 
 /// Keeps one replica in step with the others through PostgreSQL, beside the HTTP server and
 /// never on the data path: config changes arrive by LISTEN/NOTIFY (and a version check each
-/// second heals a missed notice); rate-limit use is exchanged every 100 ms; 401/403 rests,
-/// budgets' spending and the replica's heartbeat every second.
+/// second heals a missed notice); rate-limit use, 401/403 rests and budgets' spending are
+/// exchanged every 100 ms; the replica's heartbeat goes every second.
 final class ClusterSync: Service, Sendable {
     let replica: String
     let started = Date()
@@ -78,6 +78,22 @@ final class ClusterSync: Service, Sendable {
         routing.syncLimits(others: others, replicas: alive.load(ordering: .relaxed))
         let rests = routing.takeUnpublishedRests()
         if !rests.isEmpty { try await cluster.rest(rests) }
+        try await refreshBudgets(now: Date())
+    }
+
+    /// Every replica's spending, from the stored totals, plus what this one has not written yet.
+    private func refreshBudgets(now: Date) async throws {
+        let keys = snapshots.current.keysByHash.values.compactMap { key -> (AppKey, BudgetPeriod)? in
+            guard key.budgetUSD != nil, let period = key.budgetPeriod else { return nil }
+            return (key, period)
+        }
+        guard !keys.isEmpty else { return }
+        let written = Dictionary(uniqueKeysWithValues: keys.map { ($0.0.id, recorder.spend.writtenSoFar(keyID: $0.0.id)) })
+        let stored = try await usage.spend(keys.map { (keyID: $0.0.id, since: $0.1.start(containing: now)) })
+        for (key, period) in keys {
+            recorder.spend.refresh(keyID: key.id, period: period, stored: stored[key.id] ?? 0, writtenBefore: written[key.id] ?? 0,
+                                   now: now)
+        }
     }
 
     func tick(now: Date = Date()) async throws {
@@ -85,11 +101,5 @@ final class ClusterSync: Service, Sendable {
         alive.store(max(1, try await cluster.replicas(seenSince: now.addingTimeInterval(-5)).count), ordering: .relaxed)
         if try await cluster.configVersion() != snapshots.version { try await snapshots.refresh() }
         routing.applyRests(try await cluster.rests(at: now))
-        for key in snapshots.current.keysByHash.values {
-            guard key.budgetUSD != nil, let period = key.budgetPeriod else { continue }
-            let written = recorder.spend.writtenSoFar(keyID: key.id)
-            let stored = try await usage.spend(keyID: key.id, since: period.start(containing: now))
-            recorder.spend.refresh(keyID: key.id, period: period, stored: stored, writtenBefore: written, now: now)
-        }
     }
 }

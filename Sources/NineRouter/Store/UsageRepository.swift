@@ -167,6 +167,28 @@ struct UsageRepository: Sendable {
         ]
     }
 
+    /// USD spent by each key since its own start (all time when nil): one query per distinct
+    /// start, so every budget in the cluster is read in a few statements.
+    func spend(_ keys: [(keyID: Int64, since: Date?)]) async throws -> [Int64: Double] {
+        var spent: [Int64: Double] = [:]
+        for (since, group) in Dictionary(grouping: keys, by: { $0.since }) {
+            let ids = group.map(\.keyID)
+            var values: [any SQLBindable] = ids
+            var condition = ""
+            if let since {
+                condition = " AND minute >= ?"
+                values.append(Self.minute(of: since))
+            }
+            let placeholders = Array(repeating: "?", count: ids.count).joined(separator: ", ")
+            for row in try await store.query(SQLStatement("""
+                SELECT key_id, SUM(cost_usd) AS cost FROM usage_minute WHERE key_id IN (\(placeholders))\(condition) GROUP BY key_id
+                """, values)) {
+                spent[row.int64("key_id") ?? 0] = row.double("cost") ?? 0
+            }
+        }
+        return spent
+    }
+
     /// USD spent by one key since `since` (all time when nil).
     func spend(keyID: Int64, since: Date?) async throws -> Double {
         try await groups(.none, from: since, to: nil, keyID: keyID).first?.totals.cost ?? 0
