@@ -11,7 +11,7 @@ struct NineRouterCommand: AsyncParsableCommand {
         commandName: "ninerouter",
         abstract: "NineRouter: one endpoint and one key per app in front of OpenAI, Anthropic and Gemini.",
         version: NineRouterVersion.current,
-        subcommands: [Serve.self, ResetPassword.self],
+        subcommands: [Serve.self, ResetPassword.self, StoreCommand.self],
         defaultSubcommand: Serve.self
     )
 }
