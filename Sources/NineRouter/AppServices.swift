@@ -37,8 +37,11 @@ public struct AppServices: Sendable {
             // Every replica must open what another sealed: no key file of one replica's own.
             guard let key = config.encryptionKey else { throw StartupError.encryptionKeyRequired }
             secrets = SecretBox(configuredKey: key)
-            let postgres = PostgresStore(url: url, logger: logger)
-            try await postgres.open()
+            let health = StoreHealth(backend: "postgresql")
+            let postgres = PostgresStore(url: url, logger: logger, health: health)
+            let wait = StartupWait(config: config, health: health, logger: logger)
+            try await postgres.open(onFailure: wait.waiting)
+            await wait.done()
             database = nil
             store = postgres
             storeHealth = postgres.health

@@ -34,6 +34,30 @@ public func buildApplication(config: ServerConfig, logger: Logger) async throws 
     )
 }
 
+/// Builds the server and runs it until SIGTERM or SIGINT. A signal that arrives while the
+/// server is still starting (a replica waiting for PostgreSQL) stops the start, and the
+/// process exits cleanly.
+public func serve(config: ServerConfig, logger: Logger) async throws {
+    let signal = Task { () -> UnixSignal? in
+        for await signal in await UnixSignalsSequence(trapping: .sigterm, .sigint) { return signal }
+        return nil
+    }
+    let building = Task { try await buildApplication(config: config, logger: logger) }
+    let watcher = Task {
+        if await signal.value != nil { building.cancel() }
+    }
+    let app: any ApplicationProtocol
+    do {
+        app = try await building.value
+    } catch is CancellationError {
+        logger.notice("stopped by a signal before the server started")
+        return
+    }
+    signal.cancel()
+    watcher.cancel()
+    try await runUntilSignalled(app, config: config, logger: logger)
+}
+
 /// Runs the server until SIGTERM or SIGINT: then it stops accepting connections, lets the
 /// calls in flight (streams included) finish for up to `SHUTDOWN_GRACE`, cuts what is left,
 /// and the log writer stores the last call records before the process exits.

@@ -66,8 +66,7 @@ struct Serve: AsyncParsableCommand {
         if let sessionTTL { config.sessionTTL = try ServerConfig.parseDuration(sessionTTL, name: "--session-ttl") }
         var logger = Logger(label: "ninerouter")
         logger.logLevel = config.logLevel
-        let app = try await buildApplication(config: config, logger: logger)
-        try await runUntilSignalled(app, config: config, logger: logger)
+        try await serve(config: config, logger: logger)
     }
 }
 
@@ -81,7 +80,7 @@ struct ResetPassword: AsyncParsableCommand {
     func run() async throws {
         let config = try common.resolve()
         let database = (config.dataDirectory as NSString).appendingPathComponent("ninerouter.sqlite")
-        guard FileManager.default.fileExists(atPath: database) else {
+        guard config.databaseURL != nil || FileManager.default.fileExists(atPath: database) else {
             // Creating a store here would leave a fresh, empty gateway where the admin expected theirs.
             throw ValidationError("No NineRouter database at \(database): check --data-dir / DATA_DIR. Nothing was changed.")
         }

@@ -8,7 +8,7 @@ struct StoreCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "store",
         abstract: "Move an install between the embedded SQLite store and PostgreSQL.",
-        subcommands: [Copy.self])
+        subcommands: [Copy.self, Bench.self])
 
     struct Copy: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -50,6 +50,30 @@ struct StoreCommand: AsyncParsableCommand {
                                                                  targetKey: targetKey ?? environmentKey)
             print("Copied \(from) to \(to):")
             for (table, rows) in copied { print("  \(table): \(rows) rows") }
+        }
+    }
+
+    struct Bench: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Measure how many call records per second a store takes (written as the log writer writes them).",
+            discussion: "Use an empty data directory or an empty database: the records written stay there.")
+
+        @Option(name: .customLong("at"), help: "An empty data directory or a postgres:// URL of an empty database.")
+        var location: String
+
+        @Option(name: .customLong("seconds"), help: "How long to write.")
+        var seconds = 5
+
+        @Option(name: .customLong("batch"), help: "Records per transaction (the log writer takes up to 1,000).")
+        var batch = 200
+
+        func run() async throws {
+            var logger = Logger(label: "ninerouter")
+            logger.logLevel = .warning
+            let result = try await StoreBenchmark.run(at: try StoreCopy.Location(parsing: location), batch: max(1, batch),
+                                                      duration: .seconds(seconds), logger: logger)
+            print(String(format: "%d records in %.1f s: %.0f records/s (batches of %d)", result.records, result.seconds,
+                         result.perSecond, batch))
         }
     }
 }

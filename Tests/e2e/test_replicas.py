@@ -295,8 +295,11 @@ def test_postgresql_stopped_for_ten_seconds(cluster):
     results = load.stop()
     assert len(results) > 50
     assert all(status == 200 for _, status, _ in results), [s for _, s, _ in results if s != 200]
-    # The records kept in memory meanwhile are all written.
-    wait_until(lambda: key_calls(cluster, key_id) == len(results), 20, 0.5)
+    # The records kept in memory meanwhile are all written, once each.
+    try:
+        wait_until(lambda: key_calls(cluster, key_id) == len(results), 20, 0.5)
+    finally:
+        print(f"PostgreSQL stopped 10 s: {len(results)} calls answered, {key_calls(cluster, key_id)} recorded")
     # A change made after it returns reaches every replica.
     model = "after-" + os.urandom(3).hex()
     upstream = admin.get(a.base + "/api/admin/providers").json()["data"][0]["base_url"]
@@ -307,3 +310,37 @@ def test_postgresql_stopped_for_ten_seconds(cluster):
                                                   headers={"Authorization": f"Bearer {key}"}).text, 2.0)
     for replica in cluster["replicas"]:
         assert requests.get(replica.base + "/health", timeout=5).json()["store"]["reachable"]
+
+
+def test_a_replica_started_while_postgresql_is_down_waits_then_serves(tmp_path):
+    env = postgres_env()
+    pause_postgres()
+    replica = Server(tmp_path / "late", env={**env, "REPLICA_NAME": "late"})
+    try:
+        environment = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
+        environment.update({"ROUTER_PORT": str(replica.port), "HOST": "127.0.0.1", "DATA_DIR": str(replica.data_dir),
+                            "INITIAL_PASSWORD": "e2e-initial-password", **replica.extra_env})
+        replica.log = open(replica.log_path, "ab")
+        replica.process = subprocess.Popen([str(replica_binary()), "serve"], env=environment,
+                                           stdout=replica.log, stderr=subprocess.STDOUT)
+
+        def starting():
+            try:
+                answer = requests.get(replica.base + "/health", timeout=1)
+            except requests.RequestException:
+                return False
+            body = answer.json()
+            return answer.status_code == 503 and body["status"] == "starting" and not body["store"]["reachable"]
+        wait_until(starting, 15, 0.2)
+        assert "retrying in" in replica.log_text()
+    finally:
+        resume_postgres()
+    wait_until(lambda: requests.get(replica.base + "/health", timeout=2).status_code == 200, 40, 0.3)
+    assert requests.get(replica.base + "/health", timeout=2).json()["store"]["reachable"]
+    assert replica.login()
+    replica.stop()
+
+
+def replica_binary():
+    from conftest import BINARY
+    return BINARY

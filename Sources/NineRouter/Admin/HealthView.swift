@@ -10,12 +10,13 @@ struct HealthView: Encodable {
         let since: Date
     }
 
-    let status = "ok"
+    let status: String
     let version: String
     let replica: String
     let store: Store
 
-    init(version: String, replica: String, store health: StoreHealth) {
+    init(status: String = "ok", version: String, replica: String, store health: StoreHealth) {
+        self.status = status
         self.version = version
         self.replica = replica
         let state = health.current

@@ -17,13 +17,17 @@ final class PostgresStore: StoreDriver {
     var dialect: SQLDialect { .postgres }
 
     /// Starts the connection pool; nothing is connected until the first operation.
-    init(url: DatabaseURL, logger: Logger, connections: Int = 10) {
+    init(url: DatabaseURL, logger: Logger, connections: Int = 10, health: StoreHealth = StoreHealth(backend: "postgresql")) {
         self.url = url
         self.logger = logger
-        health = StoreHealth(backend: "postgresql")
+        self.health = health
         var configuration = url.configuration
         configuration.options.maximumConnections = connections
-        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        // The pool logs every failed connection attempt at info: during an outage that is a
+        // line every few hundred milliseconds. Its own lines start at warning unless debugging.
+        var poolLogger = logger
+        if poolLogger.logLevel > .debug { poolLogger.logLevel = max(poolLogger.logLevel, .warning) }
+        let client = PostgresClient(configuration: configuration, backgroundLogger: poolLogger)
         self.client = client
         runner = Task { await client.run() }
     }
@@ -92,12 +96,16 @@ final class PostgresStore: StoreDriver {
         }
     }
 
+    /// What a failure means: the server's SQL errors by their SQLSTATE; everything else that
+    /// is not ours (connections refused or dropped, the pool giving up, TLS) means the
+    /// database cannot be reached now, and whatever was asked can be asked again later.
     static func meaning(of error: any Error) -> StoreError? {
         if let error = error as? StoreError { return error }
+        if error is CancellationError { return nil }
         if let error = error as? PostgresTransactionError {
             return [error.beginError, error.closureError, error.commitError].compactMap { $0.flatMap(meaning) }.first
         }
-        guard let error = error as? PSQLError else { return nil }
+        guard let error = error as? PSQLError else { return .unavailable("PostgreSQL cannot be reached") }
         if error.code == .server {
             let state = error.serverInfo?[.sqlState] ?? ""
             if state == "23505" { return .duplicate }
@@ -109,11 +117,10 @@ final class PostgresStore: StoreDriver {
             return nil
         }
         switch error.code {
-        case .connectionError, .serverClosedConnection, .clientClosedConnection, .uncleanShutdown, .poolClosed,
-             .sslUnsupported, .failedToAddSSLHandler, .queryCancelled:
-            return .unavailable("PostgreSQL cannot be reached")
-        default:
+        case .tooManyParameters, .unsupportedAuthMechanism, .authMechanismRequiresPassword, .saslError:
             return nil
+        default:
+            return .unavailable("PostgreSQL cannot be reached")
         }
     }
 
@@ -185,16 +192,24 @@ final class PostgresStore: StoreDriver {
 extension PostgresStore {
     /// Connects and migrates, retrying with back-off (1 s doubling to 30 s) while PostgreSQL
     /// cannot be reached, and saying so in the log; other failures stop start-up.
-    func open() async throws {
+    func open(onFailure: @Sendable () -> Void = {}) async throws {
         var wait = 1.0
         while true {
             do {
+                // Reachable first (a refused or silent server fails within the usual deadline),
+                // then the migrations, which may take their time.
+                _ = try await query(SQLStatement("SELECT 1 AS up"))
                 let applied = try await run(deadline: .seconds(60)) { try await PostgresMigrations.migrate(self.client, logger: self.logger) }
                 logger.info("store: PostgreSQL at \(url)\(applied.isEmpty ? "" : ", migrated " + applied.joined(separator: ", "))")
                 return
+            } catch let error as PSQLError where error.code == .server {
+                // A wrong password, a missing database: waiting will not help; say what the server said.
+                let said = error.serverInfo?[.message] ?? "an error"
+                throw StoreError.unavailable("PostgreSQL at \(url) refused: \(said) (SQLSTATE \(error.serverInfo?[.sqlState] ?? "?"))")
             } catch let error as StoreError {
                 guard case .unavailable(let reason) = error else { throw error }
                 logger.warning("store: \(reason) (\(url)); retrying in \(Int(wait)) s")
+                onFailure()
                 try await Task.sleep(for: .seconds(wait))
                 wait = min(wait * 2, 30)
             }
