@@ -59,12 +59,12 @@ test: test-swift test-e2e
 clean:
 	rm -rf .build $(VENV)
 
-BENCH_PACKAGES := nginx-light wrk curl
+BENCH_PACKAGES := nginx-light wrk curl postgresql
 
 bench: deps
 	$(call apt_install,$(BENCH_PACKAGES))
 	$(SWIFT) build -c release --product ninerouter
-	python3 bench/bench.py
+	scripts/with-test-postgres python3 bench/bench.py
 
 # The soak run: SOAK_MINUTES (default 10) of mixed traffic, 10,000 calls that end badly, and
 # 1,000 streams open at once. Not part of `make test`; results go in RELIABILITY.md.

@@ -137,6 +137,28 @@ def ttfb_ms(url, body, headers, runs=50):
     return statistics.median(times)
 
 
+def fresh_database(admin_url):
+    """A new database on the throw-away PostgreSQL `make bench` starts; its URL."""
+    name = "bench_" + os.urandom(4).hex()
+    subprocess.run(["psql", admin_url, "-qc", f"CREATE DATABASE {name}"], check=True, capture_output=True)
+    head, _, query = admin_url.partition("?")
+    return head.rsplit("/", 1)[0] + "/" + name + ("?" + query if query else "")
+
+
+def store_write_rate(location, env):
+    """Records/s the store takes, written as the log writer writes them (`ninerouter store bench`)."""
+    out = subprocess.run([str(BINARY), "store", "bench", "--at", location, "--seconds", "5", "--batch", "200"],
+                         env=env, check=True, capture_output=True, text=True).stdout
+    return float(re.search(r"([0-9.]+) records/s", out).group(1))
+
+
+def start_router(work, name, env, extra):
+    port = free_port()
+    env = {**env, "ROUTER_PORT": str(port), "DATA_DIR": f"{work}/{name}", **extra}
+    process = subprocess.Popen([str(BINARY), "serve"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return process, port
+
+
 def main():
     if not BINARY.exists():
         sys.exit(f"{BINARY} missing: run `swift build -c release` first")
@@ -148,6 +170,12 @@ def main():
     env.update({"ROUTER_PORT": str(router_port), "HOST": "127.0.0.1", "DATA_DIR": f"{work}/data",
                 "INITIAL_PASSWORD": "bench-password", "LOG_LEVEL": "warning", "WEB_DIR": str(ROOT / "web")})
     router = subprocess.Popen([str(BINARY), "serve"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    # With a PostgreSQL (make bench starts one), the same gateway on DATABASE_URL is measured too.
+    pg_admin = os.environ.get("NINEROUTER_TEST_DATABASE_URL")
+    pg_router = None
+    if pg_admin:
+        pg_router, pg_port = start_router(work, "pg", env, {"DATABASE_URL": fresh_database(pg_admin),
+                                                            "ENCRYPTION_KEY": "bench-encryption-key"})
     try:
         wait_for(f"http://127.0.0.1:{upstream_port}/v1/models")
         wait_for(f"http://127.0.0.1:{router_port}/health")
@@ -169,6 +197,21 @@ def main():
                                                "api_key": "sk-ant-bench", "models": ["claude-bench"]}, token)
         app_key = admin("POST", "/api/admin/keys", {"name": "bench"}, token)["key"]
         auth = {"Authorization": f"Bearer {app_key}"}
+        pg_auth = None
+        if pg_router:
+            wait_for(f"http://127.0.0.1:{pg_port}/health")
+            pg_base = f"http://127.0.0.1:{pg_port}"
+            pg_token = json.loads(urllib.request.urlopen(urllib.request.Request(
+                pg_base + "/api/admin/login", data=json.dumps({"password": "bench-password"}).encode(),
+                headers={"Content-Type": "application/json"})).read())["token"]
+            for path, payload in [("/api/admin/providers", {"name": "fake", "base_url": f"http://127.0.0.1:{upstream_port}/v1",
+                                                            "api_key": "sk-bench", "models": ["gpt-4o"]})]:
+                urllib.request.urlopen(urllib.request.Request(pg_base + path, data=json.dumps(payload).encode(), headers={
+                    "Content-Type": "application/json", "Authorization": f"Bearer {pg_token}"}))
+            pg_key = json.loads(urllib.request.urlopen(urllib.request.Request(
+                pg_base + "/api/admin/keys", data=json.dumps({"name": "bench"}).encode(), headers={
+                    "Content-Type": "application/json", "Authorization": f"Bearer {pg_token}"})).read())["key"]
+            pg_auth = {"Authorization": f"Bearer {pg_key}"}
         time.sleep(1)
         idle_rss = rss_mb(router.pid)
 
@@ -180,6 +223,8 @@ def main():
             "ninerouter-translated": (f"{base}/v1/chat/completions", auth),
             "ninerouter-responses": (f"{base}/v1/responses", auth),
         }
+        if pg_auth:
+            targets["ninerouter-postgres"] = (f"{pg_base}/v1/chat/completions", pg_auth)
         translated_request = REQUEST.replace('"gpt-4o"', '"claude-bench"')
         results = {}
         peak_rss = idle_rss
@@ -201,6 +246,9 @@ def main():
         ttfb_direct = ttfb_ms(f"http://127.0.0.1:{upstream_port}/v1/stream/chat/completions", STREAM_REQUEST, {})
         ttfb_router = ttfb_ms(f"{base}/v1/chat/completions", stream_body, auth)
     finally:
+        if pg_router:
+            pg_router.send_signal(signal.SIGTERM)
+            pg_router.wait(timeout=15)
         router.send_signal(signal.SIGTERM)
         nginx.send_signal(signal.SIGQUIT)
         router.wait(timeout=15)
@@ -246,6 +294,15 @@ def main():
           f"1 conn added p50 ≤ 3× nginx-proxy's: {added_router / added_proxy:.1f}× "
           f"({'met' if added_router <= 3 * added_proxy else 'MISSED'}); "
           f"idle RSS ≤ 40 MB: {'met' if idle_rss <= 40 else 'MISSED'}")
+    if pg_admin:
+        pg32 = results[("ninerouter-postgres", 32)]
+        pg1 = results[("ninerouter-postgres", 1)]
+        print(f"- Hot path with DATABASE_URL (PostgreSQL) vs SQLite: 32 conns {pg32['rps']:.0f} vs {nr32['rps']:.0f} req/s "
+              f"({pg32['rps'] / nr32['rps']:.0%}); 1 conn p50 {pg1['p50']:.3f} vs {nr1['p50']:.3f} ms")
+        sqlite_rate = store_write_rate(f"{work}/store-bench", env)
+        pg_rate = store_write_rate(fresh_database(pg_admin), env)
+        print(f"- Call records a store takes (ninerouter store bench, batches of 200, 5 s): SQLite {sqlite_rate:.0f}/s, "
+              f"PostgreSQL {pg_rate:.0f}/s")
     bad = [k for k, v in results.items() if v["non2xx"]]
     if bad:
         sys.exit(f"non-2xx answers in {bad}")

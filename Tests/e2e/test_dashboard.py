@@ -194,6 +194,8 @@ def test_an_admins_first_session(server, browser, upstream):
     assert answer.status_code == 200, answer.text
     click_button(driver.find_element(By.CSS_SELECTOR, ".page-head"), "Refresh")
     wait(driver, lambda d: card_value(d, "calls") == before + 1)
+    assert card_value(driver, "replicas") == 1, "one replica, this one"
+    text_in(driver, "[data-card='replicas'] .sub", "on SQLite")
 
     # The call in Logs, and its details.
     go(driver, base, "logs")
@@ -202,6 +204,7 @@ def test_an_admins_first_session(server, browser, upstream):
     row.click()
     text_in(driver, "dialog[open]", answer.headers["x-request-id"])
     text_in(driver, "dialog[open]", "Attempts")
+    text_in(driver, "dialog[open]", "Replica")
     click_button(dialog(driver), "Close")
 
     # Revoking the key refuses the app's next call.

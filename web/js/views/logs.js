@@ -15,7 +15,7 @@ function details(record) {
     ['Time', fmt.date(record.time)], ['Request id', record.request_id], ['App key', record.key_name || '(none)'],
     ['Client', record.client || '—'], ['Endpoint', `${record.endpoint} (${record.format})`],
     ['Model asked for', record.model_requested], ['Model used', record.model || '—'], ['Provider', record.provider || '—'],
-    ['Proxy', record.proxy || 'direct'], ['Status', `${record.status}${record.incomplete ? ' (stream ended early)' : ''}`],
+    ['Replica', record.replica || '—'], ['Proxy', record.proxy || 'direct'], ['Status', `${record.status}${record.incomplete ? ' (stream ended early)' : ''}`],
     ['Streamed', record.stream ? 'yes' : 'no'], ['Latency', fmt.ms(record.latency_ms)], ['First byte', fmt.ms(record.ttft_ms)],
     ['Tokens', `${fmt.number(record.input_tokens)} in (${fmt.number(record.cached_tokens)} cached) · ${fmt.number(record.output_tokens)} out`],
     ['Cost', fmt.usd(record.cost_usd)], ['Error', record.error || '—'],

@@ -25,7 +25,7 @@ export async function render(container, params) {
 
   async function load() {
     clear(body, loading());
-    const stats = await api.get(`/api/admin/stats${query({ window })}`);
+    const [stats, cluster] = await Promise.all([api.get(`/api/admin/stats${query({ window })}`), api.get('/api/admin/cluster')]);
     const t = stats.total;
     const cards = h('div', { class: 'cards' },
       card('Calls', fmt.number(t.calls), `${fmt.number(t.statuses.status_2xx)} succeeded`, 'calls'),
@@ -34,7 +34,9 @@ export async function render(container, params) {
       card('First byte p50', fmt.ms(t.ttft_ms.p50), `p95 ${fmt.ms(t.ttft_ms.p95)}`, 'ttft'),
       card('Tokens', fmt.number(t.tokens.input + t.tokens.output),
         `${fmt.number(t.tokens.input)} in · ${fmt.number(t.tokens.output)} out`, 'tokens'),
-      card('Cost', fmt.usd(t.cost_usd), 'from the price table', 'cost'));
+      card('Cost', fmt.usd(t.cost_usd), 'from the price table', 'cost'),
+      card('Replicas', fmt.number(cluster.replicas.length),
+        `${cluster.backend === 'postgresql' ? 'on PostgreSQL' : 'on SQLite'}: ${cluster.replicas.map((r) => r.name).join(', ')}`, 'replicas'));
     if (t.calls === 0) {
       clear(body, cards, h('div', { class: 'panel' }, empty(
         'No calls in this window yet. Add a provider, create an API key, and point an app at /v1 with it.',
