@@ -38,9 +38,9 @@ enum PostgresMigrations {
         var applied: [String] = []
         for version in versions where !done.contains(version.name) {
             try await connection.withTransaction(logger: logger) { connection in
-                for statement in version.statements { _ = try await PostgresStore.execute(statement, on: connection, logger: logger) }
-                _ = try await PostgresStore.execute(SQLStatement("INSERT INTO schema_migration (version) VALUES (?)", [version.name]),
-                                                    on: connection, logger: logger)
+                _ = try await PostgresStore.pipeline(
+                    version.statements + [SQLStatement("INSERT INTO schema_migration (version) VALUES (?)", [version.name])],
+                    on: connection, logger: logger)
             }
             applied.append(version.name)
         }
