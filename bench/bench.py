@@ -212,6 +212,8 @@ def main():
                 pg_base + "/api/admin/keys", data=json.dumps({"name": "bench"}).encode(), headers={
                     "Content-Type": "application/json", "Authorization": f"Bearer {pg_token}"})).read())["key"]
             pg_auth = {"Authorization": f"Bearer {pg_key}"}
+            # Paused outside its own cells, so its sync loops do not run beside the others.
+            pg_router.send_signal(signal.SIGSTOP)
         time.sleep(1)
         idle_rss = rss_mb(router.pid)
 
@@ -236,7 +238,12 @@ def main():
                 if off:
                     admin("PATCH", "/api/admin/settings", {"observability_enabled": False}, token)
                 accepted_before = upstream_accepts(upstream_port)
+                if name == "ninerouter-postgres":
+                    pg_router.send_signal(signal.SIGCONT)
+                    time.sleep(1)
                 results[(name, connections)] = wrk(url, connections, body, headers, work)
+                if name == "ninerouter-postgres":
+                    pg_router.send_signal(signal.SIGSTOP)
                 results[(name, connections)]["upstream_opened"] = upstream_accepts(upstream_port) - accepted_before
                 if off:
                     admin("PATCH", "/api/admin/settings", {"observability_enabled": True}, token)
@@ -247,6 +254,7 @@ def main():
         ttfb_router = ttfb_ms(f"{base}/v1/chat/completions", stream_body, auth)
     finally:
         if pg_router:
+            pg_router.send_signal(signal.SIGCONT)
             pg_router.send_signal(signal.SIGTERM)
             pg_router.wait(timeout=15)
         router.send_signal(signal.SIGTERM)
