@@ -198,7 +198,7 @@ def test_a_budget_holds_across_the_replicas(cluster):
     with concurrent.futures.ThreadPoolExecutor(6) as pool:
         admitted = sum(1 for s in pool.map(lambda _: chat(cluster["nginx"].base, burst).status_code, range(30)) if s == 200)
     print(f"budget of 3 calls, 30 fired 6 at a time over 3 replicas: {admitted} admitted")
-    assert 3 <= admitted <= 3 + 6 + 3
+    assert 3 <= admitted <= 3 + 6 + 6, "the budget plus the calls in flight and one sync window's worth elsewhere"
 
 
 def test_stats_after_300_calls_over_three_replicas_say_300(cluster):
@@ -242,7 +242,7 @@ class Load:
         self.stop_flag.set()
         for thread in self.threads:
             thread.join()
-        return self.results
+        return list(self.results)
 
 
 def test_a_replica_killed_under_load_leaves_the_others_serving(cluster):
@@ -254,22 +254,28 @@ def test_a_replica_killed_under_load_leaves_the_others_serving(cluster):
     assert acknowledged.status_code == 201
     time.sleep(0.3)
     load = Load(cluster["nginx"].base, key)
-    time.sleep(1.5)
-    c.process.send_signal(signal.SIGKILL)
-    c.process.wait()
-    killed = time.time()
-    time.sleep(2.5)
-    results = load.stop()
-    after = [r for r in results if r[0] > killed + 0.05]
-    assert len(after) > 20 and all(status == 200 for _, status, _ in after), [s for _, s, _ in after if s != 200]
-    # Every call a survivor answered is recorded, with its replica.
-    wait_until(lambda: key_calls(cluster, key_id) >= len(after), 10, 0.2)
-    stored = {row["request_id"]: row["replica"]
-              for row in admin.get(a.base + f"/api/admin/logs?key={key_id}&limit=500").json()["data"]}
-    assert all(stored.get(request_id) in ("a", "b") for _, _, request_id in after)
-    assert admin.get(a.base + "/api/admin/aliases/" + acknowledged.json()["alias"]).status_code == 200
-    c.log.close()
-    c.start()  # the same port: nginx sends it calls again
+    try:
+        time.sleep(1.5)
+        c.process.send_signal(signal.SIGKILL)
+        c.process.wait()
+        killed = time.time()
+        time.sleep(2.5)
+        results = load.stop()
+        after = [r for r in results if r[0] > killed + 0.05]
+        assert len(after) > 20 and all(status == 200 for _, status, _ in after), [s for _, s, _ in after if s != 200]
+
+        # Every call a survivor answered is recorded, with its replica (the writers flush within a second).
+        def recorded():
+            rows = admin.get(a.base + f"/api/admin/logs?key={key_id}&limit=500").json()["data"]
+            stored = {row["request_id"]: row["replica"] for row in rows}
+            return all(stored.get(request_id) in ("a", "b") for _, _, request_id in after)
+        wait_until(recorded, 10, 0.3)
+        assert admin.get(a.base + "/api/admin/aliases/" + acknowledged.json()["alias"]).status_code == 200
+    finally:
+        load.stop()
+        if c.process.poll() is not None:
+            c.log.close()
+            c.start()  # the same port: nginx sends it calls again
     assert requests.get(c.base + "/health", timeout=5).json()["store"]["reachable"]
 
 
