@@ -87,6 +87,10 @@ public final class LogWriter: Service, Sendable {
             } catch {
                 accessLog.error("could not store \(batch.count) call records: \(String(describing: type(of: error)))")
             }
+            // A batch that was not full held everything queued: what arrived while it was being
+            // written waits for the next round, so a steady stream of calls is written in
+            // batches, not a transaction per handful.
+            if batch.count < batchSize { break }
         }
         let refusals = recorder.takeRefusals()
         if !refusals.isEmpty, snapshots.current.settings.observabilityEnabled {
