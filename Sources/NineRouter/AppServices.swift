@@ -80,11 +80,9 @@ public struct AppServices: Sendable {
 
     /// What each key with a budget has spent in its current period, from the stored totals.
     func primeBudgets(now: Date = Date()) async throws {
-        for key in snapshots.current.keysByHash.values {
-            guard key.budgetUSD != nil, let period = key.budgetPeriod else { continue }
-            recorder.spend.prime(keyID: key.id, period: period,
-                                 spent: try await repositories.usage.spend(keyID: key.id, since: period.start(containing: now)), now: now)
-        }
+        let budgets = SpendLedger.budgets(snapshots.current)
+        let spent = try await repositories.usage.spend(budgets.map { (keyID: $0.key.id, since: $0.period.start(containing: now)) })
+        for (key, period) in budgets { recorder.spend.prime(keyID: key.id, period: period, spent: spent[key.id] ?? 0, now: now) }
     }
 
     /// What runs beside the HTTP server.

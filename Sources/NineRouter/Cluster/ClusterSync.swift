@@ -83,13 +83,10 @@ final class ClusterSync: Service, Sendable {
 
     /// Every replica's spending, from the stored totals, plus what this one has not written yet.
     private func refreshBudgets(now: Date) async throws {
-        let keys = snapshots.current.keysByHash.values.compactMap { key -> (AppKey, BudgetPeriod)? in
-            guard key.budgetUSD != nil, let period = key.budgetPeriod else { return nil }
-            return (key, period)
-        }
+        let keys = SpendLedger.budgets(snapshots.current)
         guard !keys.isEmpty else { return }
-        let written = Dictionary(uniqueKeysWithValues: keys.map { ($0.0.id, recorder.spend.writtenSoFar(keyID: $0.0.id)) })
-        let stored = try await usage.spend(keys.map { (keyID: $0.0.id, since: $0.1.start(containing: now)) })
+        let written = Dictionary(uniqueKeysWithValues: keys.map { ($0.key.id, recorder.spend.writtenSoFar(keyID: $0.key.id)) })
+        let stored = try await usage.spend(keys.map { (keyID: $0.key.id, since: $0.period.start(containing: now)) })
         for (key, period) in keys {
             recorder.spend.refresh(keyID: key.id, period: period, stored: stored[key.id] ?? 0, writtenBefore: written[key.id] ?? 0,
                                    now: now)

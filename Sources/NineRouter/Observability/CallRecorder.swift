@@ -96,6 +96,14 @@ final class SpendLedger: Sendable {
 
     private let entries = Mutex<[Int64: Entry]>([:])
 
+    /// The keys with a budget, and their periods.
+    static func budgets(_ snapshot: ConfigSnapshot) -> [(key: AppKey, period: BudgetPeriod)] {
+        snapshot.keysByHash.values.compactMap { key in
+            guard key.budgetUSD != nil, let period = key.budgetPeriod else { return nil }
+            return (key, period)
+        }
+    }
+
     /// Sets what a key spent since its period began (from the store).
     func prime(keyID: Int64, period: BudgetPeriod, spent: Double, now: Date = Date()) {
         entries.withLock { $0[keyID] = Entry(periodStart: period.start(containing: now), stored: spent, pending: $0[keyID]?.pending ?? 0) }

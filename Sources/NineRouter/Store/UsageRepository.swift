@@ -191,6 +191,6 @@ struct UsageRepository: Sendable {
 
     /// USD spent by one key since `since` (all time when nil).
     func spend(keyID: Int64, since: Date?) async throws -> Double {
-        try await groups(.none, from: since, to: nil, keyID: keyID).first?.totals.cost ?? 0
+        try await spend([(keyID: keyID, since: since)])[keyID] ?? 0
     }
 }
