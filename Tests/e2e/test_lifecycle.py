@@ -59,7 +59,7 @@ def test_sigterm_lets_a_stream_finish_then_stores_its_record(workdir):
         process.wait(timeout=10)
     database = sqlite3.connect(workdir / "graceful" / "ninerouter.sqlite")
     rows = database.execute("SELECT status, stream, incomplete, output_tokens FROM call_log").fetchall()
-    assert rows == [(200, 1, 0, 10)], rows  # "Hello from upstream: [slow:250] one … six": 10 words
+    assert rows == [(200, 1, 0, 10)], (rows, server.log_text())  # "Hello from upstream: [slow:250] one … six": 10 words
 
 
 def test_kill_9_loses_no_acknowledged_write(workdir):

@@ -36,7 +36,7 @@ final class ClusterSync: Service, Sendable {
     }
 
     func run() async throws {
-        try? await cancelWhenGracefulShutdown {
+        await cancelWhenGracefulShutdown {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask { await self.listen() }
                 group.addTask { await self.every(Self.limitsInterval) { try await self.exchangeLimits() } }

@@ -29,22 +29,19 @@ public final class LogWriter: Service, Sendable {
     }
 
     public func run() async throws {
-        try? await cancelWhenGracefulShutdown {
-            var nextRollUp = ContinuousClock.now
-            while !Task.isCancelled {
-                if ContinuousClock.now >= nextRollUp {
-                    await self.rollUp()
-                    nextRollUp = ContinuousClock.now + .seconds(3600)
-                }
-                let taken = await self.flush()
-                if self.storeAway.load(ordering: .relaxed) {
-                    try await Task.sleep(for: .seconds(1))
-                } else if taken < self.batchSize {
-                    // Not a full batch: let records gather for 100 ms, so a busy gateway writes a
-                    // few large transactions a second rather than one per handful of calls.
-                    try await Task.sleep(for: .milliseconds(100))
-                }
+        var nextRollUp = ContinuousClock.now
+        // Only the waits are cut short by the shutdown, never a write: a batch cancelled in the
+        // middle of its transaction would be lost with the process.
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            if ContinuousClock.now >= nextRollUp {
+                await rollUp()
+                nextRollUp = ContinuousClock.now + .seconds(3600)
             }
+            let taken = await flush()
+            // Not a full batch: let records gather for 100 ms, so a busy gateway writes a few
+            // large transactions a second rather than one per handful of calls.
+            let pause: Duration = storeAway.load(ordering: .relaxed) ? .seconds(1) : taken < batchSize ? .milliseconds(100) : .zero
+            if pause > .zero { try? await cancelWhenGracefulShutdown { try await Task.sleep(for: pause) } }
         }
         await flush()
     }
@@ -83,6 +80,11 @@ public final class LogWriter: Service, Sendable {
                 if !storeAway.exchange(true, ordering: .relaxed) {
                     accessLog.error("cannot store call records (\(reason)): keeping them in memory, at most \(recorder.capacity)")
                 }
+                break
+            } catch is CancellationError {
+                // The flushing task was cancelled (a reader whose client left): the batch waits
+                // for the next flush rather than being lost.
+                recorder.putBack(batch)
                 break
             } catch {
                 accessLog.error("could not store \(batch.count) call records: \(String(describing: type(of: error)))")

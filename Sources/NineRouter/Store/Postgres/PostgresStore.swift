@@ -219,7 +219,9 @@ extension PostgresStore {
     /// and the caller listens again).
     func listen(_ channel: String, _ body: @escaping @Sendable (String) async -> Void) async throws {
         try await client.withConnection { connection in
-            for try await notification in try await connection.listen(channel) { await body(notification.payload) }
+            try await connection.listen(on: channel) { notifications in
+                for try await notification in notifications { await body(notification.payload) }
+            }
         }
     }
 }
