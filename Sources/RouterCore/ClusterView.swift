@@ -4,8 +4,9 @@ import Foundation
 /// what they used in the last minute, as of the last sync, and how many more requests this
 /// replica may admit for each key before the next sync (its share of the room left). The
 /// store shows the others' use one sync late, so the room also leaves out what each of them
-/// is assumed to have admitted meanwhile: as much as this replica did in its last interval
-/// (exact under even load). What it admits is kept per key and second until published. The
+/// is assumed to have admitted meanwhile: as much as this replica did in the part of its last
+/// interval the store may be behind (`lag`: all of it when the replicas sync at any time; about
+/// half when they publish together on wall-clock ticks and read 20 ms later). What it admits is kept per key and second until published. The
 /// hot path reads and counts here only; the syncing happens elsewhere, in the background.
 public struct ClusterView: Sendable {
     public struct Use: Sendable, Equatable {
@@ -33,11 +34,13 @@ public struct ClusterView: Sendable {
     private var spent: [Int64: Int] = [:]
     private var spentBefore: [Int64: Int] = [:]
     private var replicas = 1
+    /// How much of an interval the others' published counts may be behind this replica's read.
+    private var lag = 1.0
     private var unpublished: [Int64: [Int64: Use]] = [:]
 
     /// Takes one request from the key's share; false when the share is spent.
     mutating func takeShare(_ keyID: Int64, limit: Int, local: Int) -> Bool {
-        let unseen = (replicas - 1) * (spentBefore[keyID] ?? 0)
+        let unseen = Int((Double((replicas - 1) * (spentBefore[keyID] ?? 0)) * lag).rounded(.up))
         let share = shares[keyID] ?? Self.share(of: limit - local - (others[keyID]?.requests ?? 0) - unseen, among: replicas)
         guard share > 0 else { return false }
         shares[keyID] = share - 1
@@ -58,9 +61,10 @@ public struct ClusterView: Sendable {
 
     /// New figures from the store: shares start again from the room each key has left,
     /// computed when the key is next used (its limit and local count are known then).
-    mutating func sync(others: [Int64: Use], replicas: Int) {
+    mutating func sync(others: [Int64: Use], replicas: Int, lag: Double = 1) {
         self.others = others
         self.replicas = max(1, replicas)
+        self.lag = min(1, max(0, lag))
         shares.removeAll()
         spentBefore = spent
         spent.removeAll()

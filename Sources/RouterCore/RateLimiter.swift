@@ -103,9 +103,10 @@ public struct RateLimiter: Sendable {
     }
 
     /// The other replicas' use over the last minute, and how many replicas share the limits;
-    /// each key's share until the next sync is its room left divided among the replicas.
-    public mutating func sync(others: [Int64: ClusterView.Use], replicas: Int) {
-        cluster?.sync(others: others, replicas: replicas)
+    /// each key's share until the next sync is its room left divided among the replicas;
+    /// `lag`: the part of an interval the others' counts may be behind (see `ClusterView`).
+    public mutating func sync(others: [Int64: ClusterView.Use], replicas: Int, lag: Double = 1) {
+        cluster?.sync(others: others, replicas: replicas, lag: lag)
     }
 
     /// Entries held for a key (both windows): bounded by one minute of its calls.

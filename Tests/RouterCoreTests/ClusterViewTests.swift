@@ -69,6 +69,21 @@ import Testing
         #expect(ClusterView.share(of: 30, among: 3) == 10)
     }
 
+    @Test(arguments: [(1.0, 1), (0.5, 2), (0.0, 3)])
+    func theOthersUnseenAdmissionsScaleWithTheLag(lag: Double, expected: Int) {
+        var limiter = RateLimiter()
+        limiter.shareWithCluster()
+        let now = Date()
+        limiter.sync(others: [7: .init(requests: 50, tokens: 0)], replicas: 2)
+        for _ in 0..<4 { _ = limiter.admit(key, now: now) }  // 4 of a share of 5
+        // Room 60 - 4 here - 50 seen - what the other may have admitted unseen (4 × lag),
+        // split between the two replicas.
+        limiter.sync(others: [7: .init(requests: 50, tokens: 0)], replicas: 2, lag: lag)
+        var admitted = 0
+        while case .allowed = limiter.admit(key, now: now) { admitted += 1 }
+        #expect(admitted == expected)
+    }
+
     @Test func withoutAClusterNothingIsPublished() {
         var limiter = RateLimiter()
         _ = limiter.admit(key, now: Date())

@@ -16,8 +16,8 @@ extension RoutingState {
         state.withLock { $0.limiter.takeUnpublished() }
     }
 
-    func syncLimits(others: [Int64: ClusterView.Use], replicas: Int) {
-        state.withLock { $0.limiter.sync(others: others, replicas: replicas) }
+    func syncLimits(others: [Int64: ClusterView.Use], replicas: Int, lag: Double) {
+        state.withLock { $0.limiter.sync(others: others, replicas: replicas, lag: lag) }
     }
 
     func takeUnpublishedRests() -> [ClusterRepository.Rest] {

@@ -58,7 +58,9 @@ struct ClusterRepository: Sendable {
 
     /// Adds this replica's counts, then reads what the others used since `since`; old
     /// seconds are dropped on the way.
-    func exchange(_ usage: [ClusterView.Usage], replica: String, since: Date) async throws -> [Int64: ClusterView.Use] {
+    /// Adds what this replica counted, per key and second, and drops seconds older than a
+    /// minute before `since`.
+    func publish(_ usage: [ClusterView.Usage], replica: String, since: Date) async throws {
         let floor = Int64(since.timeIntervalSince1970)
         var statements = SQLStatement.rows(
             "INSERT INTO rate_usage (replica, key_id, second, requests, tokens) VALUES",
@@ -69,6 +71,11 @@ struct ClusterRepository: Sendable {
                 """)
         statements.append(SQLStatement("DELETE FROM rate_usage WHERE second < ?", [floor - 60]))
         try await store.transaction(statements)
+    }
+
+    /// What the other replicas counted per key since `since`.
+    func others(than replica: String, since: Date) async throws -> [Int64: ClusterView.Use] {
+        let floor = Int64(since.timeIntervalSince1970)
         let rows = try await store.query(SQLStatement("""
             SELECT key_id, SUM(requests) AS requests, SUM(tokens) AS tokens FROM rate_usage
             WHERE replica <> ? AND second > ? GROUP BY key_id
