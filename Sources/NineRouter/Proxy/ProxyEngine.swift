@@ -145,10 +145,7 @@ struct ProxyEngine: Sendable {
         name.count > 200 ? String(name.prefix(200)) + "…" : name
     }
 
-    static func makeRequestID() -> String {
-        var rng = SystemRandomNumberGenerator()
-        return "req_" + String(rng.next(), radix: 16) + String(rng.next() & 0xffff, radix: 16)
-    }
+    static func makeRequestID() -> String { RequestID.next() }
 
     func timeouts() -> UpstreamTimeouts {
         UpstreamTimeouts(connect: limits.connectTimeout, firstByte: limits.firstByteTimeout, stall: limits.stallTimeout)
