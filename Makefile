@@ -59,11 +59,14 @@ test: test-swift test-e2e
 clean:
 	rm -rf .build $(VENV)
 
-BENCH_PACKAGES := nginx-light wrk curl postgresql
+BENCH_PACKAGES := nginx-light wrk curl postgresql python3 python3-venv
 
+# BENCH_QUICK=1 for a short run (2 s cells, one round); the LiteLLM peer row installs
+# litellm[proxy] from PyPI into .build/bench-litellm on first use (BENCH_PEER=0 skips it).
 bench: deps
 	$(call apt_install,$(BENCH_PACKAGES))
 	$(SWIFT) build -c release --product ninerouter
+	$(SWIFT) build -c release --product fake-upstream
 	scripts/with-test-postgres python3 bench/bench.py
 
 # The soak run: SOAK_MINUTES (default 10) of mixed traffic, 10,000 calls that end badly, and
