@@ -166,6 +166,6 @@ final class AgentLoop: @unchecked Sendable {
         }
         for easy in spareHandles { curl_easy_cleanup(easy) }
         spareHandles.removeAll()
-        curl_multi_cleanup(multi.pointer)
+        queue.retire { curl_multi_cleanup(multi.pointer) }
     }
 }

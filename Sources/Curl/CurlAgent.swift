@@ -13,7 +13,7 @@ public final class CurlAgent: Sendable {
         case stop
     }
 
-    private let queue = CommandQueue()
+    private let queue: CommandQueue
     private let multi: MultiHandle
     private let active = ActiveTransfers()
 
@@ -26,7 +26,9 @@ public final class CurlAgent: Sendable {
 
     public init() {
         Self.globalInit
-        self.multi = MultiHandle()
+        let multi = MultiHandle()
+        self.multi = multi
+        queue = CommandQueue { curl_multi_wakeup(multi.pointer) }
         let loop = AgentLoop(multi: multi, queue: queue, active: active)
         let thread = Thread { loop.run() }
         thread.name = "curl-agent"
@@ -84,9 +86,7 @@ public final class CurlAgent: Sendable {
 
     @discardableResult
     private func send(_ command: Command) -> Bool {
-        let accepted = queue.push(command)
-        if accepted { curl_multi_wakeup(multi.pointer) }
-        return accepted
+        queue.push(command)
     }
 
     private static let globalInit: Void = {
@@ -94,15 +94,24 @@ public final class CurlAgent: Sendable {
     }()
 }
 
-/// Commands for the agent thread, handed over under a lock.
+/// Commands for the agent thread, handed over under a lock. The first command after a drain
+/// wakes the agent (the wake-up stands until it polls, so the ones after it need none); the
+/// wake-up happens under the lock, and `retire` takes the lock too, so no wake-up can reach the
+/// multi handle once the agent has cleaned it up.
 final class CommandQueue: Sendable {
     private struct State {
         var commands: [CurlAgent.Command] = []
         var nextID: UInt64 = 1
         var stopped = false
+        var retired = false
     }
 
     private let state = Mutex(State())
+    private let wake: @Sendable () -> Void
+
+    init(wake: @escaping @Sendable () -> Void) {
+        self.wake = wake
+    }
 
     func makeID() -> UInt64 {
         state.withLock { state in
@@ -112,12 +121,22 @@ final class CommandQueue: Sendable {
     }
 
     /// False once the agent was told to stop: nothing more is accepted.
+    @discardableResult
     func push(_ command: CurlAgent.Command) -> Bool {
         state.withLock { state in
             if state.stopped { return false }
             if case .stop = command { state.stopped = true }
+            if state.commands.isEmpty && !state.retired { wake() }
             state.commands.append(command)
             return true
+        }
+    }
+
+    /// Runs `cleanup` (the multi handle's) once no push can wake the agent any more.
+    func retire(_ cleanup: () -> Void) {
+        state.withLock { state in
+            state.retired = true
+            cleanup()
         }
     }
 
