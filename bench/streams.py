@@ -9,7 +9,6 @@ import time
 
 from harness import rss_mb
 
-WORDS = 12
 DRIP_MS = 1000
 
 
@@ -27,9 +26,15 @@ def most_streams(wanted):
     return min(wanted, (hard - 400) // 2)
 
 
-async def one_stream(port, key, state, gate):
+def words_for(count):
+    """One a second, for long enough that every stream is open before the first ends: opening
+    9,800 took ~70 s here (the gateway sets up ~140 a second with thousands already open)."""
+    return max(12, count // 100)
+
+
+async def one_stream(port, key, state, gate, words):
     body = json.dumps({"model": "gpt-4o-drip", "stream": True,
-                       "messages": [{"role": "user", "content": f"[slow:{DRIP_MS}] " + "word " * WORDS}]}).encode()
+                       "messages": [{"role": "user", "content": f"[slow:{DRIP_MS}] " + "word " * words}]}).encode()
     head = (f"POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAuthorization: Bearer {key}\r\n"
             f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\nConnection: close\r\n\r\n").encode()
     writer = None
@@ -75,8 +80,11 @@ def open_streams(port, key, count, pid):
     sampler.start()
 
     async def run():
-        gate = asyncio.Semaphore(256)  # connections being set up at once (the listen backlog)
-        await asyncio.gather(*(one_stream(port, key, state, gate) for _ in range(count)))
+        # Streams being set up at once (the gateway's listen backlog is 256; more only drops
+        # SYNs and times connections out).
+        gate = asyncio.Semaphore(256)
+        words = words_for(count)
+        await asyncio.gather(*(one_stream(port, key, state, gate, words) for _ in range(count)))
     started = time.monotonic()
     try:
         asyncio.run(run())
