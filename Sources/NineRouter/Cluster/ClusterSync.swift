@@ -88,7 +88,7 @@ final class ClusterSync: Service, Sendable {
     static let readLag: Duration = .milliseconds(20)
     /// The part of an interval the others' counts may be behind at the read: the 20 ms wait
     /// plus their publishing round trip, taken as half of the 50 ms (measured over 3 replicas
-    /// behind nginx: 60-62 of a limit of 60 in 8 runs; with 100 ms ticks 54-63).
+    /// behind nginx: 60-62 of a limit of 60 in 10 runs; with 100 ms ticks 54-63).
     static let assumedLag = 0.5
 
     func exchangeLimits() async throws {

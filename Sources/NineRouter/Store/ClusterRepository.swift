@@ -56,8 +56,6 @@ struct ClusterRepository: Sendable {
         }
     }
 
-    /// Adds this replica's counts, then reads what the others used since `since`; old
-    /// seconds are dropped on the way.
     /// Adds what this replica counted, per key and second, and drops seconds older than a
     /// minute before `since`.
     func publish(_ usage: [ClusterView.Usage], replica: String, since: Date) async throws {
