@@ -20,7 +20,7 @@ struct ErrorEnvelopeMiddleware: RouterMiddleware {
                 var openAI = GatewayError(status: admin.status, type: admin.status.code < 500 ? "invalid_request_error" : "server_error",
                                          code: admin.code, message: admin.message)
                 openAI.headers = admin.extraHeaders
-                return openAI.response(requestID: ProxyEngine.makeRequestID())
+                return openAI.response(requestID: RequestID.next())
             }
             return try admin.response(from: request, context: context)
         }

@@ -92,10 +92,10 @@ final class ClusterSync: Service, Sendable {
     static let assumedLag = 0.5
 
     func exchangeLimits() async throws {
-        let since = Date().addingTimeInterval(-RateLimiter.window)
-        try await cluster.publish(routing.takeUnpublishedUsage(), replica: replica, since: since)
+        let counted = routing.takeUnpublishedUsage()
+        if !counted.isEmpty { try await cluster.publish(counted, replica: replica) }
         try await Task.sleep(for: Self.readLag)
-        let others = try await cluster.others(than: replica, since: since)
+        let others = try await cluster.others(than: replica, since: Date().addingTimeInterval(-RateLimiter.window))
         routing.syncLimits(others: others, replicas: alive.load(ordering: .relaxed),
                            lag: Self.assumedLag)
         let rests = routing.takeUnpublishedRests()
@@ -120,5 +120,6 @@ final class ClusterSync: Service, Sendable {
         alive.store(max(1, try await cluster.replicas(seenSince: now.addingTimeInterval(-5)).count), ordering: .relaxed)
         if try await cluster.configVersion() != snapshots.version { try await snapshots.refresh() }
         routing.applyRests(try await cluster.rests(at: now))
+        try await cluster.dropUsage(before: now.addingTimeInterval(-2 * RateLimiter.window))
     }
 }

@@ -17,7 +17,7 @@ struct GeminiRoutes {
                   let endpoint = Self.endpoints[String(target[target.index(after: colon)...])] else {
                 return GatewayError(status: .notFound, type: "not_found", message: "Unknown method: use :generateContent, "
                                     + ":streamGenerateContent or :countTokens.")
-                    .response(requestID: ProxyEngine.makeRequestID(), format: .geminiGenerateContent)
+                    .response(requestID: RequestID.next(), format: .geminiGenerateContent)
             }
             let sse = request.uri.queryParameters.get("alt") == "sse"
             return await engine.handle(request, context: context, endpoint: endpoint,
@@ -33,7 +33,7 @@ struct GeminiRoutes {
 
     /// The models the key may use, as Google lists them (`models/<id>`).
     private func list(_ request: Request, only: String?) -> Response {
-        let requestID = ProxyEngine.makeRequestID()
+        let requestID = RequestID.next()
         let snapshot = engine.snapshots.current
         do {
             let key = try ClientRequest.authenticate(request, snapshot: snapshot, queryKey: true)

@@ -17,7 +17,7 @@ extension ProxyEngine {
     }
 
     func trial(model: String) async -> TrialResult {
-        let requestID = Self.makeRequestID()
+        let requestID = RequestID.next()
         let snapshot = snapshots.current
         let trace = CallTrace(requestID: requestID, endpoint: .chatCompletions, client: "dashboard", recorder: recorder,
                               snapshot: snapshot, routing: state)

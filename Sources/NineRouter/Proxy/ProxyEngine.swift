@@ -21,7 +21,7 @@ struct ProxyEngine: Sendable {
     let gatewayID: String
 
     func handle(_ request: Request, context: AppRequestContext, endpoint: V1Endpoint, target: PathTarget? = nil) async -> Response {
-        let requestID = Self.makeRequestID()
+        let requestID = RequestID.next()
         let snapshot = snapshots.current
         let trace = CallTrace(requestID: requestID, endpoint: endpoint, client: clientAddress.of(request, context: context),
                               recorder: recorder, snapshot: snapshot, routing: state)
@@ -144,8 +144,6 @@ struct ProxyEngine: Sendable {
     static func shown(_ name: String) -> String {
         name.count > 200 ? String(name.prefix(200)) + "…" : name
     }
-
-    static func makeRequestID() -> String { RequestID.next() }
 
     func timeouts() -> UpstreamTimeouts {
         UpstreamTimeouts(connect: limits.connectTimeout, firstByte: limits.firstByteTimeout, stall: limits.stallTimeout)

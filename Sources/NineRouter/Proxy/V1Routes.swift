@@ -35,7 +35,7 @@ struct V1Routes {
     /// `GET /v1/models` lists every model the key may use: provider models and aliases.
     /// `GET /v1/models/{id}` answers one of them, or 404.
     private func listModels(_ request: Request, only: String?) -> Response {
-        let requestID = ProxyEngine.makeRequestID()
+        let requestID = RequestID.next()
         let snapshot = engine.snapshots.current
         let key: AppKey?
         do {

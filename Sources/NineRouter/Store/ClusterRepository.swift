@@ -56,19 +56,20 @@ struct ClusterRepository: Sendable {
         }
     }
 
-    /// Adds what this replica counted, per key and second, and drops seconds older than a
-    /// minute before `since`.
-    func publish(_ usage: [ClusterView.Usage], replica: String, since: Date) async throws {
-        let floor = Int64(since.timeIntervalSince1970)
-        var statements = SQLStatement.rows(
+    /// Adds what this replica counted, per key and second.
+    func publish(_ usage: [ClusterView.Usage], replica: String) async throws {
+        try await store.transaction(SQLStatement.rows(
             "INSERT INTO rate_usage (replica, key_id, second, requests, tokens) VALUES",
             usage.map { [replica, $0.keyID, $0.second, $0.use.requests, $0.use.tokens] },
             tail: """
                 ON CONFLICT (replica, key_id, second) DO UPDATE SET requests = rate_usage.requests + excluded.requests,
                     tokens = rate_usage.tokens + excluded.tokens
-                """)
-        statements.append(SQLStatement("DELETE FROM rate_usage WHERE second < ?", [floor - 60]))
-        try await store.transaction(statements)
+                """))
+    }
+
+    /// Drops the counts of seconds a limit's window no longer reaches (before `since`).
+    func dropUsage(before since: Date) async throws {
+        try await store.execute(SQLStatement("DELETE FROM rate_usage WHERE second < ?", [Int64(since.timeIntervalSince1970)]))
     }
 
     /// What the other replicas counted per key since `since`.

@@ -14,15 +14,7 @@ public enum StoreBenchmark {
     }
 
     public static func run(at location: StoreCopy.Location, batch: Int, duration: Duration, logger: Logger) async throws -> Result {
-        let store: any StoreDriver
-        switch location {
-        case .sqlite(let directory): store = try SQLiteStore(directory: directory)
-        case .postgres(let url):
-            let postgres = PostgresStore(url: url, logger: logger, connections: 2)
-            try await postgres.open()
-            store = postgres
-        }
-        let records = CallRecordStore(store: store)
+        let records = CallRecordStore(store: try await location.driver(logger: logger))
         let clock = ContinuousClock()
         let start = clock.now
         var written = 0
@@ -31,7 +23,7 @@ public enum StoreBenchmark {
             written += batch
         }
         let elapsed = clock.now - start
-        return Result(records: written, seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+        return Result(records: written, seconds: CallTrace.milliseconds(elapsed) / 1000)
     }
 
     /// A record as a typical call leaves one: a key, a provider, tokens, a cost, one attempt.

@@ -25,6 +25,17 @@ public struct StoreCopy: Sendable {
             case .postgres(let url): "PostgreSQL at \(url)"
             }
         }
+
+        /// The store there, opened (PostgreSQL migrated, with a small pool of its own).
+        func driver(logger: Logger) async throws -> any StoreDriver {
+            switch self {
+            case .sqlite(let directory): return try SQLiteStore(directory: directory)
+            case .postgres(let url):
+                let store = PostgresStore(url: url, logger: logger, connections: 2)
+                try await store.open()
+                return store
+            }
+        }
     }
 
     public struct CopyError: Error, CustomStringConvertible {
@@ -101,14 +112,12 @@ public struct StoreCopy: Sendable {
             } else {
                 throw CopyError(description: "\(directory) has no secret.key: give the key its secrets were sealed with")
             }
-            return (try SQLiteStore(directory: directory), secrets)
-        case .postgres(let url):
+            return (try await location.driver(logger: logger), secrets)
+        case .postgres:
             guard let key else {
                 throw CopyError(description: "a PostgreSQL store needs its ENCRYPTION_KEY (the key its replicas use)")
             }
-            let store = PostgresStore(url: url, logger: logger, connections: 2)
-            try await store.open()
-            return (store, SecretBox(configuredKey: key))
+            return (try await location.driver(logger: logger), SecretBox(configuredKey: key))
         }
     }
 

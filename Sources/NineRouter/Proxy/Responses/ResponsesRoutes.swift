@@ -36,7 +36,7 @@ struct ResponsesRoutes {
     /// Runs `body` on the caller's own stored response, in OpenAI's envelopes.
     private func answer(_ request: Request, _ context: AppRequestContext,
                         _ body: (ResponseStore.Entry) async throws -> [String: Any]) async -> Response {
-        let requestID = ProxyEngine.makeRequestID()
+        let requestID = RequestID.next()
         do {
             let key = try ClientRequest.authenticate(request, snapshot: engine.snapshots.current)
             if key == nil { try engine.hostGuard.check(request) }
