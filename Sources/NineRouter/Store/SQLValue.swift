@@ -102,6 +102,35 @@ enum StoredDate {
         return Date(timeIntervalSince1970: Double(seconds) + fraction)
     }
 
+    /// The text GRDB writes for a date, made without `DateFormatter` (which loads ICU's
+    /// locale data: ~6 MB of resident memory for one format that never changes).
+    static func format(_ date: Date) -> String {
+        let millis = Int64((date.timeIntervalSince1970 * 1000).rounded())
+        let (secondsOfDay, days) = (millis.floorMod(86_400_000), millis.floorDiv(86_400_000))
+        let (year, month, day) = civil(fromDays: days)
+        let s = secondsOfDay / 1000
+        return pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2) + " " + pad(s / 3600, 2) + ":"
+            + pad(s / 60 % 60, 2) + ":" + pad(s % 60, 2) + "." + pad(secondsOfDay % 1000, 3)
+    }
+
+    private static func pad(_ value: Int64, _ width: Int) -> String {
+        let digits = String(value)
+        return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
+    }
+
+    /// The proleptic Gregorian date of a day count since 1970-01-01 (Hinnant's inverse).
+    static func civil(fromDays days: Int64) -> (Int64, Int64, Int64) {
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let day = doy - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        return (yoe + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+
     /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
     static func days(fromCivil year: Int64, _ month: Int64, _ day: Int64) -> Int64 {
         let y = month <= 2 ? year - 1 : year
@@ -111,4 +140,9 @@ enum StoredDate {
         let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
         return era * 146_097 + doe - 719_468
     }
+}
+
+private extension Int64 {
+    func floorDiv(_ d: Int64) -> Int64 { (self - floorMod(d)) / d }
+    func floorMod(_ d: Int64) -> Int64 { ((self % d) + d) % d }
 }

@@ -75,7 +75,7 @@ enum ObservabilitySchema {
                     updated_at DATETIME NOT NULL
                 );
                 """)
-            let now = Date()
+            let now = StoredDate.format(Date())
             for price in ModelPrice.builtIn {
                 try db.execute(sql: """
                     INSERT INTO model_price (model, input_per_mtok, output_per_mtok, cached_per_mtok, updated_at)

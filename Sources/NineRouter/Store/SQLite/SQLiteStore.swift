@@ -68,7 +68,7 @@ struct SQLiteStore: StoreDriver {
             case .double(let v): v.databaseValue
             case .text(let v): v.databaseValue
             case .bool(let v): v.databaseValue
-            case .date(let v): v.databaseValue
+            case .date(let v): StoredDate.format(v).databaseValue
             }
         })
     }
