@@ -112,7 +112,7 @@ class Bench:
 
 def main():
     if not BINARY.exists() or not FAKE_UPSTREAM.exists():
-        sys.exit("run `swift build -c release --product ninerouter --product fake-upstream` first (make bench does)")
+        sys.exit("run `make bench` (it builds the release binaries with --static-swift-stdlib first)")
     raise_file_limit()
     work = tempfile.mkdtemp(prefix="ninerouter-bench-")
     bench = Bench(work)
