@@ -118,7 +118,7 @@ struct ClientRequest: Sendable {
             options["include_usage"] = true
             object["stream_options"] = options
         }
-        return (try? JSONSerialization.data(withJSONObject: object)).map { Array($0) } ?? Array(body.readableBytesView)
+        return (try? JSONWriting.data(object)) ?? Array(body.readableBytesView)
     }
 }
 

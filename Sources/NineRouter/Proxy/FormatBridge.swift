@@ -77,8 +77,7 @@ struct FormatBridge: Sendable, Equatable {
             throw GatewayError.invalidRequest("The body must be a JSON object.", code: "invalid_json")
         }
         do {
-            return Array(try JSONSerialization.data(withJSONObject: translation.request(object, model: upstreamModel,
-                                                                                          stream: call.stream)))
+            return try JSONWriting.data(translation.request(object, model: upstreamModel, stream: call.stream))
         } catch let error as TranslationError {
             throw GatewayError.invalidRequest(error.message, code: "unsupported_for_model", param: error.param)
         } catch {
@@ -100,7 +99,7 @@ struct FormatBridge: Sendable, Equatable {
         let translated = (200..<300).contains(status)
             ? translation.answer(object, context: context)
             : Self.errorBody(object, status: status, client: translation.client.family)
-        return (try? JSONSerialization.data(withJSONObject: translated)).map { Array($0) } ?? body
+        return (try? JSONWriting.data(translated)) ?? body
     }
 
     /// Any provider's error envelope (OpenAI's and Anthropic's `error.message`/`type`,

@@ -67,7 +67,7 @@ struct GatewayError: Error, Sendable {
         var headers = headers
         headers[.contentType] = "application/json"
         headers[.init("x-request-id")!] = requestID
-        let data = (try? JSONSerialization.data(withJSONObject: body(format), options: [.sortedKeys])) ?? Data()
+        let data = (try? JSONWriting.data(body(format), sortedKeys: true)) ?? []
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
@@ -79,7 +79,7 @@ struct GatewayError: Error, Sendable {
                                         "sequence_number": sequence]
             return ByteBuffer(string: "event: error\ndata: \(JSONText.compact(event))\n\n")
         }
-        let data = (try? JSONSerialization.data(withJSONObject: body(format), options: [.sortedKeys])) ?? Data()
+        let data = (try? JSONWriting.data(body(format), sortedKeys: true)) ?? []
         let json = String(decoding: data, as: UTF8.self)
         switch format.family {
         case .openai, .google: return ByteBuffer(string: "data: \(json)\n\n")

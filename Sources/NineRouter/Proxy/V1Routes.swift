@@ -65,7 +65,7 @@ struct V1Routes {
         } else {
             body = ["object": "list", "data": models] as [String: Any]
         }
-        let data = (try? JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])) ?? Data()
+        let data = (try? JSONWriting.data(body, sortedKeys: true)) ?? []
         return Response(status: .ok, headers: [.contentType: "application/json", .init("x-request-id")!: requestID],
                         body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }

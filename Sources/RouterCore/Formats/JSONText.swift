@@ -16,6 +16,9 @@ public enum JSONText {
     }
 
     private static func write(_ object: Any, options: JSONSerialization.WritingOptions) -> String {
+        if let bytes = JSONWriting.bytes(object, sortedKeys: options.contains(.sortedKeys)) {
+            return String(decoding: bytes, as: UTF8.self)
+        }
         guard JSONSerialization.isValidJSONObject([object]),
               let data = try? JSONSerialization.data(withJSONObject: object, options: options)
         else { return "{}" }
