@@ -11,6 +11,13 @@ struct ResponseStore: Sendable {
     /// at start), not on each one.
     private let saves = SaveCounter()
     static let pruneEvery = 64
+    /// Saves of calls in flight at once share a transaction.
+    private let commits: GroupCommit
+
+    init(store: any StoreDriver) {
+        self.store = store
+        commits = GroupCommit(store: store)
+    }
 
     struct Entry: Sendable, Equatable {
         var id: String
@@ -44,6 +51,14 @@ struct ResponseStore: Sendable {
         CREATE INDEX stored_response_created ON stored_response(created_at);
         """
 
+    /// The retention's order (newest first, ties by id) as an index: the count limit then
+    /// reads ids from the index alone. With the first version's index on `created_at` only,
+    /// each prune sorted the whole table, reading every stored response from disk.
+    static let orderIndex = [
+        "DROP INDEX stored_response_created",
+        "CREATE INDEX stored_response_created ON stored_response (created_at, id)",
+    ]
+
     func save(_ entry: Entry) async throws {
         try await store.execute(Self.insert(entry))
     }
@@ -63,7 +78,7 @@ struct ResponseStore: Sendable {
     /// is past the retention.
     func save(_ entry: Entry, retentionDays: Int, maxCount: Int) async throws {
         let prune = saves.next() % Self.pruneEvery == 0
-        try await store.transaction([Self.insert(entry)] + (prune ? pruning(days: retentionDays, maxCount: maxCount, now: Date()) : []))
+        try await commits.write([Self.insert(entry)] + (prune ? pruning(days: retentionDays, maxCount: maxCount, now: Date()) : []))
     }
 
     func find(_ id: String) async throws -> Entry? {

@@ -1,0 +1,64 @@
+import Foundation
+import Synchronization
+import Testing
+@testable import NineRouter
+
+/// Saves that wait for their commit, many at once: fewer transactions than callers, every
+/// caller's write readable when it returns, and one bad write failing only its own caller.
+@Suite struct GroupCommitTests {
+    /// A real store that counts its transactions.
+    final class CountingStore: StoreDriver {
+        let inner: any StoreDriver
+        let transactions = Atomic<Int>(0)
+        init(_ inner: any StoreDriver) { self.inner = inner }
+        var dialect: SQLDialect { inner.dialect }
+        func query(_ statement: SQLStatement) async throws -> [SQLRow] { try await inner.query(statement) }
+        func execute(_ statement: SQLStatement) async throws -> Int { try await inner.execute(statement) }
+        func insert(_ statement: SQLStatement) async throws -> Int64 { try await inner.insert(statement) }
+        func transaction(_ statements: [SQLStatement]) async throws -> [Int] {
+            transactions.add(1, ordering: .relaxed)
+            return try await inner.transaction(statements)
+        }
+    }
+
+    static func row(_ id: String) -> SQLStatement {
+        SQLStatement("INSERT INTO stored_response (id, created_at) VALUES (?, ?)", [id, 0.0])
+    }
+
+    @Test(arguments: TestBackend.allCases)
+    func manyCallersShareCommitsAndEachSeesItsWrite(_ backend: TestBackend) async throws {
+        let store = CountingStore(try await backend.makeStore())
+        let commits = GroupCommit(store: store)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for n in 0..<200 {
+                group.addTask {
+                    try await commits.write([Self.row("g\(n)")])
+                    let rows = try await store.query(SQLStatement("SELECT id FROM stored_response WHERE id = ?", ["g\(n)"]))
+                    #expect(rows.count == 1, "written before the caller returns")
+                }
+            }
+            try await group.waitForAll()
+        }
+        let count = try await store.query(SQLStatement("SELECT COUNT(*) AS n FROM stored_response"))
+        #expect(count.first?.int("n") == 200)
+        #expect(store.transactions.load(ordering: .relaxed) < 200, "callers at once share transactions")
+    }
+
+    @Test(arguments: TestBackend.allCases)
+    func aFailingWriteFailsOnlyItsCaller(_ backend: TestBackend) async throws {
+        let store = try await backend.makeStore()
+        let commits = GroupCommit(store: store)
+        try await commits.write([Self.row("taken")])
+        let outcomes = await withTaskGroup(of: (String, Bool).self) { group in
+            for n in 0..<40 {
+                let id = n == 20 ? "taken" : "f\(n)"
+                group.addTask { (id, (try? await commits.write([Self.row(id)])) != nil) }
+            }
+            return await group.reduce(into: [String: Bool]()) { $0[$1.0] = $1.1 }
+        }
+        #expect(outcomes["taken"] == false, "a duplicate key fails")
+        #expect(outcomes.filter { $0.key != "taken" }.allSatisfy { $0.value }, "every other write went in")
+        let count = try await store.query(SQLStatement("SELECT COUNT(*) AS n FROM stored_response"))
+        #expect(count.first?.int("n") == 40)
+    }
+}
