@@ -69,6 +69,8 @@ def test_kill_9_loses_no_acknowledged_write(workdir):
     acknowledged_keys, answered_calls, stop = [], [0], threading.Event()
     try:
         admin, key = setup(server, root)
+        # Room for every call's record: the log keeps the newest `observability_max_records`.
+        assert admin.patch(server.base + "/api/admin/settings", json={"observability_max_records": 1000000}).status_code == 200
 
         def writer(prefix):
             n = 0

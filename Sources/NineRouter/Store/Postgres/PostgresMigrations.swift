@@ -13,6 +13,7 @@ enum PostgresMigrations {
     static let versions: [(name: String, statements: [SQLStatement])] = [
         ("v1-schema", schema.map { SQLStatement($0) } + builtInPrices),
         ("v2-cluster", cluster.map { SQLStatement($0) }),
+        ("v3-response-order", ResponseStore.orderIndex.map { SQLStatement($0) }),
     ]
 
     static func migrate(_ client: PostgresClient, logger: Logger) async throws -> [String] {

@@ -93,6 +93,9 @@ extension SQLiteStore {
                 CREATE INDEX login_failure_client ON login_failure(client, at);
                 """)
         }
+        migrator.registerMigration("v7-response-order") { db in
+            try db.execute(sql: ResponseStore.orderIndex.joined(separator: ";\n"))
+        }
         return migrator
     }
 }
