@@ -37,18 +37,22 @@ public final class JSONObjectBox: @unchecked Sendable {
 /// The complete response object of a Responses call, as JSON text, once an encoder or the
 /// native stream has it.
 public final class ResponseCapture: Sendable {
-    private let stored = Mutex<String?>(nil)
+    private let stored = Mutex<(json: String, id: String?)?>(nil)
 
     public init() {}
 
-    public var json: String? { stored.withLock { $0 } }
+    public var json: String? { stored.withLock { $0?.json } }
+
+    /// The response's id, when it was kept as an object (no need to parse the text again).
+    public var id: String? { stored.withLock { $0?.id } }
 
     public func keep(_ object: [String: Any]) {
         let text = JSONText.unsorted(object)
-        stored.withLock { $0 = text }
+        let id = object["id"] as? String
+        stored.withLock { $0 = (text, id) }
     }
 
     public func keep(json text: String) {
-        stored.withLock { $0 = text }
+        stored.withLock { $0 = (text, nil) }
     }
 }

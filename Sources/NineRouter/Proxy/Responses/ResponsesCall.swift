@@ -89,8 +89,9 @@ struct ResponsesCall: Sendable {
     /// Keeps the answer: the whole response when stored, else only who owns its id.
     func save(response json: String?, providerID: Int64?, native: Bool, in repository: ResponseStore,
               settings: RouterSettings) async {
-        let object = json.map(JSONText.dictionary) ?? [:]
-        guard let answerID = object["id"] as? String else { return }
+        // A translated answer goes out under this call's id; a native one under the provider's.
+        let known = native ? capture.id : id
+        guard let json, let answerID = known ?? JSONText.dictionary(json)["id"] as? String else { return }
         let entry = ResponseStore.Entry(id: answerID, keyID: keyID, createdAt: Date(), providerID: providerID, native: native,
                                         stored: store, previousID: previousID, input: store ? input : "[]",
                                         response: store ? json : nil)
