@@ -103,9 +103,10 @@ enum StoredDate {
     }
 
     /// The text GRDB writes for a date, made without `DateFormatter` (which loads ICU's
-    /// locale data: ~6 MB of resident memory for one format that never changes).
+    /// locale data: ~6 MB of resident memory for one format that never changes). Milliseconds
+    /// as Foundation gives them to ICU: half a millisecond added, then floored.
     static func format(_ date: Date) -> String {
-        let millis = Int64((date.timeIntervalSince1970 * 1000).rounded())
+        let millis = Int64((date.timeIntervalSince1970 * 1000 + 0.5).rounded(.down))
         let (secondsOfDay, days) = (millis.floorMod(86_400_000), millis.floorDiv(86_400_000))
         let (year, month, day) = civil(fromDays: days)
         let s = secondsOfDay / 1000

@@ -53,7 +53,9 @@ struct SQLiteStore: StoreDriver {
         try await Self.classified {
             try await writer.write { db in
                 try statements.map { statement in
-                    try db.cachedStatement(sql: statement.sql).execute(arguments: Self.arguments(statement))
+                    let prepared = try db.cachedStatement(sql: statement.sql)
+                    try SQLiteBinder.bind(statement.values, to: prepared)
+                    try prepared.execute()
                     return db.changesCount
                 }
             }
