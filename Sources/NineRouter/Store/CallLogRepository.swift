@@ -62,9 +62,17 @@ struct CallLogRepository: Sendable {
         return "[" + items.joined(separator: ",") + "]"
     }
 
-    /// Keeps the newest `keep` rows.
-    static func trim(keep: Int) -> SQLStatement {
-        SQLStatement("DELETE FROM call_log WHERE id <= (SELECT id FROM call_log ORDER BY id DESC LIMIT 1 OFFSET ?)", [keep])
+    /// Keeps the newest `keep` rows. SQLite's AUTOINCREMENT ids have no gaps but the ring's own
+    /// (a rolled-back insert gives its ids back), so the cut is `max(id) - keep`, found in the
+    /// index, rather than by stepping back `keep` rows on every batch. PostgreSQL's sequences
+    /// do leave gaps (a failed transaction spends its ids): there the rows are counted.
+    static func trim(keep: Int, _ dialect: SQLDialect) -> SQLStatement {
+        switch dialect {
+        case .sqlite:
+            SQLStatement("DELETE FROM call_log WHERE id <= (SELECT max(id) FROM call_log) - ?", [keep])
+        case .postgres:
+            SQLStatement("DELETE FROM call_log WHERE id <= (SELECT id FROM call_log ORDER BY id DESC LIMIT 1 OFFSET ?)", [keep])
+        }
     }
 
     /// Newest first, older than `before` (a row id) when given.

@@ -15,7 +15,7 @@ struct CallRecordStore: Sendable {
         let stamps = lastUse.map { id, time in
             SQLStatement("UPDATE app_key SET last_used_at = \(greatest)(coalesce(last_used_at, ?), ?) WHERE id = ?", [time, time, id])
         }
-        try await store.transaction(CallLogRepository.inserts(batch) + [CallLogRepository.trim(keep: keep)]
+        try await store.transaction(CallLogRepository.inserts(batch) + [CallLogRepository.trim(keep: keep, store.dialect)]
             + UsageRepository.additions(batch, store.dialect) + stamps)
     }
 
