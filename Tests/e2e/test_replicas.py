@@ -351,7 +351,14 @@ def test_a_replica_started_while_postgresql_is_down_waits_then_serves(tmp_path):
         assert "retrying in" in replica.log_text()
     finally:
         resume_postgres()
-    wait_until(lambda: requests.get(replica.base + "/health", timeout=2).status_code == 200, 40, 0.3)
+
+    def serving():
+        # Between the waiting listener and the real one the port is closed for a moment.
+        try:
+            return requests.get(replica.base + "/health", timeout=2).status_code == 200
+        except requests.RequestException:
+            return False
+    wait_until(serving, 40, 0.3)
     assert requests.get(replica.base + "/health", timeout=2).json()["store"]["reachable"]
     assert replica.login()
     replica.stop()
