@@ -137,7 +137,16 @@ struct JSONFields {
 /// Content-Type checks shared by the body reader and the CSRF rule.
 enum MediaTypeCheck {
     static func isJSON(_ contentType: String) -> Bool {
-        let base = contentType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
-        return base == "application/json"
+        let base = contentType[..<(contentType.firstIndex(of: ";") ?? contentType.endIndex)].trimmingASCIISpace()
+        return base.utf8.elementsEqual("application/json".utf8) { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 == $1 : $0 == $1 }
+    }
+}
+
+extension Substring {
+    /// Without the spaces and tabs at either end.
+    func trimmingASCIISpace() -> Substring {
+        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" }
+        guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else { return self[endIndex...] }
+        return self[first...last]
     }
 }

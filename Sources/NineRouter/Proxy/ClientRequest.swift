@@ -46,10 +46,11 @@ struct ClientRequest: Sendable {
     }
 
     private static func bearer(_ request: Request) -> String? {
-        guard let value = request.headers[.authorization] else { return nil }
-        let parts = value.split(separator: " ", maxSplits: 1)
-        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
-        return parts[1].trimmingCharacters(in: .whitespaces)
+        guard let value = request.headers[.authorization], let space = value.firstIndex(of: " ") else { return nil }
+        // The scheme is case-insensitive; compared byte by byte (this runs on every call).
+        guard value[..<space].utf8.elementsEqual("bearer".utf8, by: { $0 | 0x20 == $1 }) else { return nil }
+        let token = value[value.index(after: space)...].trimmingASCIISpace()
+        return String(token)
     }
 
     /// Reads the body (size-limited) and peeks at `model` and `stream`.

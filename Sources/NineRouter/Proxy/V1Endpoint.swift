@@ -3,7 +3,7 @@ import RouterCore
 
 /// The `/v1` endpoints the gateway forwards: the format the client speaks, the provider type
 /// that speaks it natively, and the path under that provider's base URL.
-enum V1Endpoint: String, Sendable {
+enum V1Endpoint: String, Sendable, CaseIterable {
     case chatCompletions = "/chat/completions"
     case responses = "/responses"
     case completions = "/completions"
@@ -18,12 +18,15 @@ enum V1Endpoint: String, Sendable {
     var supportsStreaming: Bool { ![.embeddings, .countTokens, .geminiCountTokens].contains(self) }
 
     /// The endpoint as call records and errors name it.
-    var shownPath: String {
-        switch self {
-        case .geminiGenerate, .geminiStream, .geminiCountTokens: "/v1beta/models/{model}" + rawValue
-        default: "/v1" + rawValue.replacingOccurrences(of: "/v1/", with: "/")
+    var shownPath: String { Self.shownPaths[self] ?? rawValue }
+
+    /// Made once: every call's record names its endpoint.
+    private static let shownPaths: [V1Endpoint: String] = Dictionary(uniqueKeysWithValues: allCases.map { endpoint in
+        switch endpoint {
+        case .geminiGenerate, .geminiStream, .geminiCountTokens: (endpoint, "/v1beta/models/{model}" + endpoint.rawValue)
+        default: (endpoint, "/v1" + endpoint.rawValue.replacingOccurrences(of: "/v1/", with: "/"))
         }
-    }
+    })
 
     /// The wire format the client speaks on this endpoint.
     var wireFormat: WireFormat {
