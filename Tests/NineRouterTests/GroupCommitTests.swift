@@ -6,21 +6,6 @@ import Testing
 /// Saves that wait for their commit, many at once: fewer transactions than callers, every
 /// caller's write readable when it returns, and one bad write failing only its own caller.
 @Suite struct GroupCommitTests {
-    /// A real store that counts its transactions.
-    final class CountingStore: StoreDriver {
-        let inner: any StoreDriver
-        let transactions = Atomic<Int>(0)
-        init(_ inner: any StoreDriver) { self.inner = inner }
-        var dialect: SQLDialect { inner.dialect }
-        func query(_ statement: SQLStatement) async throws -> [SQLRow] { try await inner.query(statement) }
-        func execute(_ statement: SQLStatement) async throws -> Int { try await inner.execute(statement) }
-        func insert(_ statement: SQLStatement) async throws -> Int64 { try await inner.insert(statement) }
-        func transaction(_ statements: [SQLStatement]) async throws -> [Int] {
-            transactions.add(1, ordering: .relaxed)
-            return try await inner.transaction(statements)
-        }
-    }
-
     static func row(_ id: String) -> SQLStatement {
         SQLStatement("INSERT INTO stored_response (id, created_at) VALUES (?, ?)", [id, 0.0])
     }

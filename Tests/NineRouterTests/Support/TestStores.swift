@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Logging
 import Testing
 @testable import NineRouter
@@ -44,5 +45,29 @@ enum TestBackend: String, CaseIterable, Sendable, CustomTestStringConvertible {
         try await admin.execute("CREATE DATABASE \(name)")
         url.database = String(name)
         return url
+    }
+}
+
+/// A real store whose transactions are counted and, when `delay` is set, take that long
+/// (cancellable, as GRDB's are).
+final class CountingStore: StoreDriver {
+    let inner: any StoreDriver
+    let delay: Duration
+    /// Transactions begun.
+    let transactions = Atomic<Int>(0)
+
+    init(_ inner: any StoreDriver, delay: Duration = .zero) {
+        self.inner = inner
+        self.delay = delay
+    }
+
+    var dialect: SQLDialect { inner.dialect }
+    func query(_ statement: SQLStatement) async throws -> [SQLRow] { try await inner.query(statement) }
+    func execute(_ statement: SQLStatement) async throws -> Int { try await inner.execute(statement) }
+    func insert(_ statement: SQLStatement) async throws -> Int64 { try await inner.insert(statement) }
+    func transaction(_ statements: [SQLStatement]) async throws -> [Int] {
+        transactions.add(1, ordering: .relaxed)
+        if delay > .zero { try await Task.sleep(for: delay) }
+        return try await inner.transaction(statements)
     }
 }
