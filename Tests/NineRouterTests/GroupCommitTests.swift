@@ -29,6 +29,19 @@ import Testing
         #expect(store.transactions.load(ordering: .relaxed) < 200, "callers at once share transactions")
     }
 
+    @Test func aCancelledLeaderStillWritesTheOthers() async throws {
+        let store = CountingStore(try await TestBackend.sqlite.makeStore(), delay: .milliseconds(200))
+        let commits = GroupCommit(store: store)
+        let leader = Task { try await commits.write([Self.row("lead")]) }
+        while store.transactions.load(ordering: .relaxed) == 0 { try await Task.sleep(for: .milliseconds(2)) }
+        let followers = (0..<5).map { n in Task { try await commits.write([Self.row("f\(n)")]) } }
+        try await Task.sleep(for: .milliseconds(50))
+        leader.cancel()
+        for follower in followers { try await follower.value }
+        let count = try await store.query(SQLStatement("SELECT COUNT(*) AS n FROM stored_response"))
+        #expect(count.first?.int("n") == 6, "the leader's row and every follower's")
+    }
+
     @Test(arguments: TestBackend.allCases)
     func aFailingWriteFailsOnlyItsCaller(_ backend: TestBackend) async throws {
         let store = try await backend.makeStore()

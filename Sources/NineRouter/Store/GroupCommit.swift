@@ -45,7 +45,8 @@ final class GroupCommit: Sendable {
             state.queue.removeFirst(taken.count)
             return taken
         }
-        let result = await commit(statements, batch)
+        // Not cancelled with the leader's call: the batch holds other callers' writes too.
+        let result = await Task { await self.commit(statements, batch) }.value
         let next = state.withLock { state -> Waiting? in
             guard !state.queue.isEmpty else {
                 state.writing = false
