@@ -138,11 +138,17 @@ struct JSONFields {
 enum MediaTypeCheck {
     static func isJSON(_ contentType: String) -> Bool {
         let base = contentType[..<(contentType.firstIndex(of: ";") ?? contentType.endIndex)].trimmingASCIISpace()
-        return base.utf8.elementsEqual("application/json".utf8) { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 == $1 : $0 == $1 }
+        return base.equalsIgnoringASCIICase("application/json")
     }
 }
 
 extension Substring {
+    /// Equal to `lowercase` (ASCII, lower case) but for the case of ASCII letters; byte by
+    /// byte, as header values are compared on every call.
+    func equalsIgnoringASCIICase(_ lowercase: String) -> Bool {
+        utf8.elementsEqual(lowercase.utf8) { ($0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0) == $1 }
+    }
+
     /// Without the spaces and tabs at either end.
     func trimmingASCIISpace() -> Substring {
         let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" }

@@ -47,8 +47,7 @@ struct ClientRequest: Sendable {
 
     private static func bearer(_ request: Request) -> String? {
         guard let value = request.headers[.authorization], let space = value.firstIndex(of: " ") else { return nil }
-        // The scheme is case-insensitive; compared byte by byte (this runs on every call).
-        guard value[..<space].utf8.elementsEqual("bearer".utf8, by: { $0 | 0x20 == $1 }) else { return nil }
+        guard value[..<space].equalsIgnoringASCIICase("bearer") else { return nil }
         let token = value[value.index(after: space)...].trimmingASCIISpace()
         return String(token)
     }

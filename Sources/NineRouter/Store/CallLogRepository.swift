@@ -40,24 +40,9 @@ struct CallLogRepository: Sendable {
     /// The attempts as a JSON array, written by hand: this runs for every call, and a
     /// JSONEncoder per row costs more than the insert.
     static func attemptsJSON(_ attempts: [CallRecord.Attempt]) -> String {
-        func quoted(_ text: String) -> String {
-            var out = "\""
-            for scalar in text.unicodeScalars {
-                switch scalar {
-                case "\"": out += "\\\""
-                case "\\": out += "\\\\"
-                case "\n": out += "\\n"
-                case "\r": out += "\\r"
-                case "\t": out += "\\t"
-                case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
-                default: out.unicodeScalars.append(scalar)
-                }
-            }
-            return out + "\""
-        }
         let items = attempts.map { a in
-            "{\"provider\":\(quoted(a.provider)),\"status\":\(a.status.map(String.init) ?? "null"),"
-                + "\"error\":\(a.error.map(quoted) ?? "null"),\"duration_ms\":\((a.durationMs * 100).rounded() / 100)}"
+            "{\"provider\":\(JSONWriting.quoted(a.provider)),\"status\":\(a.status.map(String.init) ?? "null"),"
+                + "\"error\":\(a.error.map(JSONWriting.quoted) ?? "null"),\"duration_ms\":\((a.durationMs * 100).rounded() / 100)}"
         }
         return "[" + items.joined(separator: ",") + "]"
     }

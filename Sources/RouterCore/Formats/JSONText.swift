@@ -16,13 +16,8 @@ public enum JSONText {
     }
 
     private static func write(_ object: Any, options: JSONSerialization.WritingOptions) -> String {
-        if let bytes = JSONWriting.bytes(object, sortedKeys: options.contains(.sortedKeys)) {
-            return String(decoding: bytes, as: UTF8.self)
-        }
-        guard JSONSerialization.isValidJSONObject([object]),
-              let data = try? JSONSerialization.data(withJSONObject: object, options: options)
-        else { return "{}" }
-        return String(decoding: data, as: UTF8.self)
+        guard let bytes = try? JSONWriting.data(object, sortedKeys: options.contains(.sortedKeys)) else { return "{}" }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// JSON text parsed back into objects; nil for nil or text that is not JSON.

@@ -120,8 +120,16 @@ public enum JSONWriting {
         }
     }
 
+    /// A JSON string as text (for JSON written by hand).
+    public static func quoted(_ string: String) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(string.utf8.count + 2)
+        quote(string, into: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
     /// A JSON string: quote, backslash and control characters escaped, the rest as UTF-8.
-    static func quote(_ string: String, into out: inout [UInt8]) {
+    public static func quote(_ string: String, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
         for byte in string.utf8 {
             switch byte {

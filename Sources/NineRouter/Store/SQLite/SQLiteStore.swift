@@ -31,7 +31,7 @@ struct SQLiteStore: StoreDriver {
     func query(_ statement: SQLStatement) async throws -> [SQLRow] {
         try await Self.classified {
             try await writer.read { db in
-                try Row.fetchAll(db.cachedStatement(sql: statement.sql), arguments: Self.arguments(statement)).map(Self.row)
+                try Row.fetchAll(Self.bound(statement, in: db)).map(Self.row)
             }
         }
     }
@@ -43,7 +43,7 @@ struct SQLiteStore: StoreDriver {
     func insert(_ statement: SQLStatement) async throws -> Int64 {
         try await Self.classified {
             try await writer.write { db in
-                try db.execute(sql: statement.sql, arguments: Self.arguments(statement))
+                try Self.bound(statement, in: db).execute()
                 return db.lastInsertedRowID
             }
         }
@@ -53,26 +53,18 @@ struct SQLiteStore: StoreDriver {
         try await Self.classified {
             try await writer.write { db in
                 try statements.map { statement in
-                    let prepared = try db.cachedStatement(sql: statement.sql)
-                    try SQLiteBinder.bind(statement.values, to: prepared)
-                    try prepared.execute()
+                    try Self.bound(statement, in: db).execute()
                     return db.changesCount
                 }
             }
         }
     }
 
-    private static func arguments(_ statement: SQLStatement) -> StatementArguments {
-        StatementArguments(statement.values.map { value -> DatabaseValue in
-            switch value {
-            case .null: .null
-            case .int(let v): v.databaseValue
-            case .double(let v): v.databaseValue
-            case .text(let v): v.databaseValue
-            case .bool(let v): v.databaseValue
-            case .date(let v): StoredDate.format(v).databaseValue
-            }
-        })
+    /// The statement prepared (cached by its text) with its values bound.
+    private static func bound(_ statement: SQLStatement, in db: Database) throws -> Statement {
+        let prepared = try db.cachedStatement(sql: statement.sql)
+        try SQLiteBinder.bind(statement.values, to: prepared)
+        return prepared
     }
 
     private static func row(_ row: Row) -> SQLRow {
