@@ -9,12 +9,14 @@ final class ActiveTransfers: Sendable {
     let earlyCancels = Atomic<Int>(0)
 }
 
-/// The agent thread's loop: takes commands, drives `curl_multi_perform`, completes finished
-/// transfers and sleeps in `curl_multi_poll` until there is work or a wakeup.
+/// The agent thread's loop: takes commands, sleeps in epoll until a socket libcurl watches is
+/// ready, a command's wake-up or libcurl's timer, hands each ready socket to
+/// `curl_multi_socket_action`, completes finished transfers and ends overdue ones.
 /// All of its state lives on that one thread.
 final class AgentLoop: @unchecked Sendable {
     private let multi: MultiHandle
     private let queue: CommandQueue
+    private let poller: SocketPoller
     private let active: ActiveTransfers
     private var transfers: [UInt64: Transfer] = [:] {
         didSet { active.count.store(transfers.count, ordering: .relaxed) }
@@ -30,15 +32,26 @@ final class AgentLoop: @unchecked Sendable {
     /// Reset easy handles kept for the next transfers: creating one per call costs allocations.
     private var spareHandles: [UnsafeMutableRawPointer] = []
     private static let maxSpareHandles = 256
+    /// When libcurl wants `curl_multi_socket_action` called for its timeouts (its timer callback).
+    private var curlTimerDue: ContinuousClock.Instant?
+    /// No transfer's deadline is before this, so the deadline scan (every transfer) waits for it.
+    private var nextDeadlineScan = ContinuousClock.now
+    /// The scan runs at most this often: with many streams their stall deadlines spread out.
+    private static let deadlineScanSpacing: Duration = .milliseconds(10)
 
-    init(multi: MultiHandle, queue: CommandQueue, active: ActiveTransfers) {
+    init(multi: MultiHandle, queue: CommandQueue, poller: SocketPoller, active: ActiveTransfers) {
         self.multi = multi
         self.queue = queue
+        self.poller = poller
         self.active = active
+        let me = Unmanaged.passUnretained(self).toOpaque()
+        nr_multi_setopt_socket_cb(multi.pointer, onSocket)
+        nr_multi_setopt_ptr(multi.pointer, CURLMOPT_SOCKETDATA, me)
+        nr_multi_setopt_timer_cb(multi.pointer, onTimer)
+        nr_multi_setopt_ptr(multi.pointer, CURLMOPT_TIMERDATA, me)
     }
 
     func run() {
-        var running: Int32 = 0
         while true {
             for command in queue.drain() {
                 switch command {
@@ -50,11 +63,35 @@ final class AgentLoop: @unchecked Sendable {
                     return
                 }
             }
-            curl_multi_perform(multi.pointer, &running)
+            poller.wait(milliseconds: waitMilliseconds()) { ready in
+                var flags: Int32 = 0
+                if ready.readable { flags |= CURL_CSELECT_IN }
+                if ready.writable { flags |= CURL_CSELECT_OUT }
+                if ready.failed { flags |= CURL_CSELECT_ERR }
+                act(on: ready.fd, flags)
+            }
+            if let due = curlTimerDue, due <= ContinuousClock.now {
+                curlTimerDue = nil
+                act(on: CURL_SOCKET_TIMEOUT, 0)
+            }
             completeFinished()
             expireDeadlines()
-            curl_multi_poll(multi.pointer, nil, 0, pollTimeoutMilliseconds(), nil)
         }
+    }
+
+    private func act(on socket: curl_socket_t, _ flags: Int32) {
+        var running: Int32 = 0
+        curl_multi_socket_action(multi.pointer, socket, flags, &running)
+    }
+
+    /// libcurl's socket callback: which events to watch on one of its sockets.
+    fileprivate func watch(_ socket: curl_socket_t, what: Int32) {
+        poller.update(socket, what: what)
+    }
+
+    /// libcurl's timer callback: -1 removes the timer, 0 means now.
+    fileprivate func setTimer(milliseconds: Int) {
+        curlTimerDue = milliseconds < 0 ? nil : ContinuousClock.now + .milliseconds(milliseconds)
     }
 
     private func start(_ transfer: Transfer) {
@@ -70,6 +107,7 @@ final class AgentLoop: @unchecked Sendable {
             return
         }
         transfers[transfer.id] = transfer
+        noteDeadline(of: transfer)
         curl_multi_add_handle(multi.pointer, transfer.easy)
     }
 
@@ -78,6 +116,7 @@ final class AgentLoop: @unchecked Sendable {
         guard let transfer = transfers[id] else { return }
         transfer.readerFull = false
         transfer.lastActivity = ContinuousClock.now
+        noteDeadline(of: transfer)
         if transfer.curlPaused {
             transfer.curlPaused = false
             curl_easy_pause(transfer.easy, CURLPAUSE_CONT)
@@ -113,23 +152,34 @@ final class AgentLoop: @unchecked Sendable {
         }
     }
 
-    private func expireDeadlines() {
-        let now = ContinuousClock.now
-        for (id, transfer) in transfers {
-            guard let deadline = transfer.deadline, deadline <= now else { continue }
-            let what = transfer.sawBodyByte ? "the upstream stalled mid-answer" : "no answer from the upstream in time"
-            end(id, error: .timedOut(message: what))
-        }
+    private func noteDeadline(of transfer: Transfer) {
+        if let deadline = transfer.deadline { nextDeadlineScan = min(nextDeadlineScan, deadline) }
     }
 
-    /// Sleep at most until the nearest deadline (libcurl shortens it further for its own timers).
-    private func pollTimeoutMilliseconds() -> Int32 {
+    /// Ends transfers whose deadline passed, once the earliest deadline seen may have come.
+    private func expireDeadlines() {
         let now = ContinuousClock.now
-        var timeout: Duration = .seconds(1)
-        for transfer in transfers.values {
-            if let deadline = transfer.deadline { timeout = min(timeout, max(.zero, deadline - now)) }
+        guard nextDeadlineScan <= now else { return }
+        var earliest = now + .seconds(1)
+        for (id, transfer) in transfers {
+            guard let deadline = transfer.deadline else { continue }
+            if deadline <= now {
+                let what = transfer.sawBodyByte ? "the upstream stalled mid-answer" : "no answer from the upstream in time"
+                end(id, error: .timedOut(message: what))
+            } else {
+                earliest = min(earliest, deadline)
+            }
         }
-        let (seconds, attoseconds) = timeout.components
+        nextDeadlineScan = max(earliest, now + Self.deadlineScanSpacing)
+    }
+
+    /// Sleep at most until libcurl's timer or the next deadline scan, and never over a second.
+    private func waitMilliseconds() -> Int32 {
+        let now = ContinuousClock.now
+        var until = min(nextDeadlineScan, now + .seconds(1))
+        if let due = curlTimerDue { until = min(until, due) }
+        guard until > now else { return 0 }
+        let (seconds, attoseconds) = (until - now).components
         return Int32(seconds * 1000 + attoseconds / 1_000_000_000_000_000) + 1
     }
 
@@ -166,6 +216,21 @@ final class AgentLoop: @unchecked Sendable {
         }
         for easy in spareHandles { curl_easy_cleanup(easy) }
         spareHandles.removeAll()
-        queue.retire { curl_multi_cleanup(multi.pointer) }
+        queue.retire {
+            curl_multi_cleanup(multi.pointer)
+            poller.close()
+        }
     }
+}
+
+private let onSocket: curl_socket_callback = { _, socket, what, user, _ in
+    guard let user else { return 0 }
+    Unmanaged<AgentLoop>.fromOpaque(user).takeUnretainedValue().watch(socket, what: what)
+    return 0
+}
+
+private let onTimer: curl_multi_timer_callback = { _, milliseconds, user in
+    guard let user else { return 0 }
+    Unmanaged<AgentLoop>.fromOpaque(user).takeUnretainedValue().setTimer(milliseconds: milliseconds)
+    return 0
 }

@@ -4,7 +4,7 @@ import Synchronization
 
 /// An async HTTP client over libcurl's multi interface. One agent thread owns the multi
 /// handle and every easy handle; callers hand it commands through a locked queue and wake
-/// it with `curl_multi_wakeup`. One long-lived multi handle keeps connections warm.
+/// it through its epoll set's eventfd. One long-lived multi handle keeps connections warm.
 public final class CurlAgent: Sendable {
     enum Command: @unchecked Sendable {
         case add(Transfer)
@@ -14,7 +14,6 @@ public final class CurlAgent: Sendable {
     }
 
     private let queue: CommandQueue
-    private let multi: MultiHandle
     private let active = ActiveTransfers()
 
     /// Transfers the agent is running (waiting for a head, streaming, or paused by a slow
@@ -26,10 +25,9 @@ public final class CurlAgent: Sendable {
 
     public init() {
         Self.globalInit
-        let multi = MultiHandle()
-        self.multi = multi
-        queue = CommandQueue { curl_multi_wakeup(multi.pointer) }
-        let loop = AgentLoop(multi: multi, queue: queue, active: active)
+        let poller = SocketPoller()
+        queue = CommandQueue { poller.wake() }
+        let loop = AgentLoop(multi: MultiHandle(), queue: queue, poller: poller, active: active)
         let thread = Thread { loop.run() }
         thread.name = "curl-agent"
         thread.start()
@@ -97,7 +95,7 @@ public final class CurlAgent: Sendable {
 /// Commands for the agent thread, handed over under a lock. The first command after a drain
 /// wakes the agent (the wake-up stands until it polls, so the ones after it need none); the
 /// wake-up happens under the lock, and `retire` takes the lock too, so no wake-up can reach the
-/// multi handle once the agent has cleaned it up.
+/// agent's eventfd once the agent has closed it.
 final class CommandQueue: Sendable {
     private struct State {
         var commands: [CurlAgent.Command] = []
@@ -148,7 +146,7 @@ final class CommandQueue: Sendable {
     }
 }
 
-/// The multi handle pointer, shared only for `curl_multi_wakeup`, which is thread-safe.
+/// The multi handle, made by the caller's thread and then used only by the agent thread.
 final class MultiHandle: @unchecked Sendable {
     let pointer: UnsafeMutableRawPointer?
 

@@ -92,6 +92,36 @@ import Testing
         }
     }
 
+    /// Hundreds of streams held open at once, each read to its end: every socket's events reach
+    /// its own transfer (the agent watches each through epoll, not one poll of them all).
+    @Test func hundredsOfStreamsOpenAtOnce() async throws {
+        try await LocalServer.with { base async throws in
+            let streams = try await withThrowingTaskGroup(of: UpstreamStream.self) { group in
+                for _ in 0..<300 {
+                    group.addTask { try await agent.stream(UpstreamRequest(url: base + "/drip?n=3&ms=2000")) }
+                }
+                var open: [UpstreamStream] = []
+                for try await stream in group { open.append(stream) }
+                return open
+            }
+            #expect(agent.activeTransfers == 300, "every stream is open at the same time")
+            let texts = try await withThrowingTaskGroup(of: String.self) { group in
+                for stream in streams {
+                    group.addTask {
+                        var text = ""
+                        for try await chunk in stream.body { text += String(buffer: chunk) }
+                        return text
+                    }
+                }
+                var all: [String] = []
+                for try await text in group { all.append(text) }
+                return all
+            }
+            #expect(texts.count == 300)
+            #expect(texts.allSatisfy { $0 == (0..<3).map { "data: \($0)\n\n" }.joined() })
+        }
+    }
+
     @Test func cancellingTheCallerAbortsTheTransfer() async throws {
         try await LocalServer.with { base async throws in
             // The answer would take 10 s; a cancelled caller must not wait for it (the bound is

@@ -96,10 +96,18 @@ public struct FakeProvider: Sendable {
     /// connection drops after the last event instead. A client that leaves is counted.
     static func eventStream(_ events: [String], pause: Int, cut: Bool, script: FakeScript,
                             contentType: String = "text/event-stream; charset=utf-8", closing: String? = nil) -> Response {
+        eventStream(count: events.count, render: { events[$0] }, pause: pause, cut: cut, script: script,
+                    contentType: contentType, closing: closing)
+    }
+
+    /// The same, with each event written only when its turn comes: a slow stream of many
+    /// events costs its set-up nothing (the bench opens thousands at once).
+    static func eventStream(count: Int, render: @escaping @Sendable (Int) -> String, pause: Int, cut: Bool, script: FakeScript,
+                            contentType: String = "text/event-stream; charset=utf-8", closing: String? = nil) -> Response {
         Response(status: .ok, headers: [.contentType: contentType], body: ResponseBody { writer in
             do {
-                for event in events {
-                    try await writer.write(ByteBuffer(string: event))
+                for index in 0..<count {
+                    try await writer.write(ByteBuffer(string: render(index)))
                     try await Task.sleep(for: .milliseconds(pause))
                 }
             } catch {

@@ -175,7 +175,7 @@ extension OpenAIWire {
     static func stream(_ reply: String, model: String, kind: OpenAIFake.Kind, includeUsage: Bool, cutAfter: Int?,
                        truncateAt: Int? = nil, pause: Int, script: FakeScript) -> Response {
         let words = reply.split(separator: " ", omittingEmptySubsequences: false).enumerated().map { $0.offset == 0 ? String($0.element) : " " + $0.element }
-        func chunk(_ choice: [String: Any], usage: [String: Int]? = nil) -> String {
+        let chunk = { @Sendable (choice: [String: any Sendable], usage: [String: Int]?) -> String in
             var object: [String: Any] = ["id": kind == .text ? "cmpl-fake1" : "chatcmpl-fake1",
                                          "object": kind == .text ? "text_completion" : "chat.completion.chunk",
                                          "created": created, "model": model, "system_fingerprint": "fp_fake",
@@ -185,24 +185,50 @@ extension OpenAIWire {
             let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
             return "data: " + String(decoding: data, as: UTF8.self) + "\n\n"
         }
-        var events: [String] = []
-        if kind == .chat {
-            events.append(chunk(["index": 0, "delta": ["role": "assistant", "content": ""], "logprobs": NSNull(), "finish_reason": NSNull()]))
+        // A word's event is the same JSON but for the word: written once around a marker, then
+        // each word's JSON string is put in its place (the bench drips thousands of these a second).
+        let marker = "\u{1}"
+        let template = kind == .chat
+            ? chunk(["index": 0, "delta": ["content": marker], "logprobs": NSNull(), "finish_reason": NSNull()], nil)
+            : chunk(["index": 0, "text": marker, "logprobs": NSNull(), "finish_reason": NSNull()], nil)
+        let around = template.components(separatedBy: OpenAIWire.jsonString(marker))
+        let wordEvent = { @Sendable (word: String) -> String in
+            around.count == 2 ? around[0] + OpenAIWire.jsonString(word) + around[1]
+                : (kind == .chat ? chunk(["index": 0, "delta": ["content": word], "logprobs": NSNull(), "finish_reason": NSNull()], nil)
+                    : chunk(["index": 0, "text": word, "logprobs": NSNull(), "finish_reason": NSNull()], nil))
         }
-        for word in words {
-            events.append(kind == .chat
-                ? chunk(["index": 0, "delta": ["content": word], "logprobs": NSNull(), "finish_reason": NSNull()])
-                : chunk(["index": 0, "text": word, "logprobs": NSNull(), "finish_reason": NSNull()]))
+        // The events in order: the role (chat), a word each, the stop, the usage if asked, [DONE].
+        let lead = kind == .chat ? 1 : 0
+        let count = lead + words.count + 1 + (includeUsage ? 1 : 0) + 1
+        let finalUsage = usage(reply)
+        let render = { @Sendable (index: Int) -> String in
+            let word = index - lead
+            if index < lead {
+                return chunk(["index": 0, "delta": ["role": "assistant", "content": ""], "logprobs": NSNull(), "finish_reason": NSNull()], nil)
+            } else if word < words.count {
+                return wordEvent(words[word])
+            } else if word == words.count {
+                return kind == .chat
+                    ? chunk(["index": 0, "delta": [String: String](), "logprobs": NSNull(), "finish_reason": "stop"], nil)
+                    : chunk(["index": 0, "text": "", "logprobs": NSNull(), "finish_reason": "stop"], nil)
+            } else if includeUsage && index == count - 2 {
+                return chunk([:], finalUsage)
+            }
+            return "data: [DONE]\n\n"
         }
-        events.append(kind == .chat
-            ? chunk(["index": 0, "delta": [:] as [String: Any], "logprobs": NSNull(), "finish_reason": "stop"])
-            : chunk(["index": 0, "text": "", "logprobs": NSNull(), "finish_reason": "stop"]))
-        if includeUsage { events.append(chunk([:], usage: usage(reply))) }
-        events.append("data: [DONE]\n\n")
+        if truncateAt == nil && cutAfter == nil {
+            return FakeProvider.eventStream(count: count, render: render, pause: pause, cut: false, script: script)
+        }
+        let events = (0..<count).map(render)
         let toSend = truncateAt.map { [String(decoding: Array(events.joined().utf8).prefix($0), as: UTF8.self)] }
             ?? cutAfter.map { Array(events.prefix($0 + 1)) } ?? events
-        let cut = cutAfter != nil || truncateAt != nil
-        return FakeProvider.eventStream(toSend, pause: pause, cut: cut, script: script)
+        return FakeProvider.eventStream(toSend, pause: pause, cut: true, script: script)
+    }
+
+    /// One string as JSON writes it (quoted and escaped), as it appears inside an object.
+    static func jsonString(_ text: String) -> String {
+        let data = (try? JSONSerialization.data(withJSONObject: [text])) ?? Data("[\"\"]".utf8)
+        return String(decoding: data.dropFirst().dropLast(), as: UTF8.self)
     }
 
     static func embeddings(_ body: [String: Any], model: String) -> [String: Any] {
