@@ -71,6 +71,7 @@ public func runUntilSignalled(_ app: some ApplicationProtocol, config: ServerCon
 /// The routes and middleware, separate from the server so tests can drive them directly.
 public func buildRouter(services: AppServices) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
+    router.add(middleware: OwnTaskMiddleware())
     router.add(middleware: SecurityHeadersMiddleware())
     let routeTable = RouteTable()
     router.add(middleware: ErrorEnvelopeMiddleware(routes: routeTable))

@@ -47,9 +47,7 @@ struct ProxyEngine: Sendable {
             try Self.checkAllowed(call.model, key: key)
             try checkBudget(key)
             let rateHeaders = try admit(key)
-            var response = call.stream
-                ? try await Self.inOwnTask { [call] in try await forward(call, endpoint: endpoint, snapshot: snapshot, trace: trace) }
-                : try await forward(call, endpoint: endpoint, snapshot: snapshot, trace: trace)
+            var response = try await forward(call, endpoint: endpoint, snapshot: snapshot, trace: trace)
             response.headers.append(contentsOf: rateHeaders)
             return response
         } catch let error as GatewayError {
@@ -71,16 +69,6 @@ struct ProxyEngine: Sendable {
         let plan = state.plan(resolution, requested: call.model)
         return try await UpstreamAttempt(engine: self, call: call, endpoint: endpoint, snapshot: snapshot, trace: trace)
             .run(plan: plan, resolution: resolution)
-    }
-
-    /// Runs `work` as a child task. A task keeps the memory its deepest call needed until
-    /// it ends, and a stream's connection task lives as long as the stream: routing and the
-    /// upstream attempt (~16 KB of frames) run in a task of their own that ends once the
-    /// answer's head is in, so an open stream holds only what relaying it takes. Buffered
-    /// calls skip the extra task (it would cost a hop per call).
-    static func inOwnTask(_ work: @escaping @Sendable () async throws -> Response) async throws -> Response {
-        async let response = work()
-        return try await response
     }
 
     /// A key over its budget for the period gets 429 until the period ends (or the budget grows).
