@@ -13,8 +13,8 @@ public enum ModelListing {
     public static func request(for provider: ProviderConnection) -> RequestParts {
         let adapter = provider.type.adapter
         var headers = provider.headers.sorted { $0.key < $1.key }.map { (name: $0.key, value: $0.value) }
-        headers += adapter.authHeaders(apiKey: provider.apiKey, present: [])
-        return RequestParts(url: adapter.modelListURL(base: provider.baseURL), headers: headers)
+        headers += adapter.authHeaders(for: provider, present: [])
+        return RequestParts(url: adapter.modelListURL(for: provider), headers: headers)
     }
 
     /// Model ids from a successful answer, read by the provider type's adapter.

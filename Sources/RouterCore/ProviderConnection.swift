@@ -23,6 +23,8 @@ public struct ProviderConnection: Sendable, Equatable {
     /// Models of a native connection that exist only on `/v1/responses`: chat and Messages
     /// calls to them are translated to Responses.
     public var responsesOnlyModels: [String]
+    /// What the type needs beyond a base URL and a key (Azure's API version and deployments).
+    public var settings: ConnectionSettings
     public var createdAt: Date
     public var updatedAt: Date
 
@@ -30,7 +32,7 @@ public struct ProviderConnection: Sendable, Equatable {
         id: Int64, name: String, type: ProviderType, baseURL: String, apiKey: String,
         models: [String], enabled: Bool, priority: Int, weight: Int, proxyPoolID: Int64?,
         headers: [String: String], allowClientBillingHeaders: Bool = false, nativeResponses: Bool = false,
-        responsesOnlyModels: [String] = [], createdAt: Date, updatedAt: Date
+        responsesOnlyModels: [String] = [], settings: ConnectionSettings = .init(), createdAt: Date, updatedAt: Date
     ) {
         self.id = id
         self.name = name
@@ -46,6 +48,7 @@ public struct ProviderConnection: Sendable, Equatable {
         self.allowClientBillingHeaders = allowClientBillingHeaders
         self.nativeResponses = nativeResponses
         self.responsesOnlyModels = responsesOnlyModels
+        self.settings = settings
         self.createdAt = createdAt
         self.updatedAt = updatedAt
     }

@@ -60,7 +60,7 @@ import Testing
         let mode = try await database.writer.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
         #expect(mode == "wal")
         let applied = try await database.writer.read { db in try SQLiteStore.migrator.appliedMigrations(db) }
-        #expect(applied == ["v1-foundation", "v2-observability", "v3-billing-headers", "v4-responses", "v5-replica", "v6-login-failures", "v7-response-order"])
+        #expect(applied == ["v1-foundation", "v2-observability", "v3-billing-headers", "v4-responses", "v5-replica", "v6-login-failures", "v7-response-order", "v8-connection-settings"])
         #expect(FileManager.default.fileExists(atPath: harness.config.dataDirectory + "/ninerouter.sqlite"))
     }
 }

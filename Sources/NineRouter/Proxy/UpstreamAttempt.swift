@@ -59,19 +59,20 @@ struct UpstreamAttempt {
         // Usage for the record: an OpenAI stream is asked for its usage chunk even when the app was not.
         let addUsage = bridge.isPassThrough && provider.type == .openai && call.stream && !call.includeUsage
             && (endpoint == .chatCompletions || endpoint == .completions)
+        let adapter = provider.type.adapter
+        let model = adapter.upstreamModel(candidate.upstreamModel, on: provider)
         let body: [UInt8]
         let path: String
         do {
-            body = try bridge.requestBody(call, provider: provider, upstreamModel: candidate.upstreamModel,
-                                          addingStreamUsage: addUsage)
-            path = try bridge.upstreamPath(endpoint, provider: provider.type, model: candidate.upstreamModel, streaming: call.stream)
+            body = try bridge.requestBody(call, provider: provider, upstreamModel: model, addingStreamUsage: addUsage)
+            path = try bridge.upstreamPath(endpoint, provider: provider.type, model: model, streaming: call.stream)
                 ?? endpoint.upstreamPath
         } catch {
             trace.finish(status: Int(error.status.code), error: error.message)
             return .answered(error.response(requestID: call.requestID, format: endpoint.wireFormat))
         }
-        var request = UpstreamRequest(method: "POST", url: provider.baseURL + path, headers: upstreamHeaders(for: provider),
-                                      body: body, timeouts: engine.timeouts())
+        var request = UpstreamRequest(method: "POST", url: adapter.url(for: provider, path: path, model: model),
+                                      headers: upstreamHeaders(for: provider), body: body, timeouts: engine.timeouts())
         let failed = Failure(attempt: self, candidate: candidate, began: began)
 
         let pool = provider.proxyPoolID.flatMap { snapshot.proxyPools[$0] }
@@ -108,7 +109,6 @@ struct UpstreamAttempt {
             trace.attempt(provider, model: candidate.upstreamModel, status: nil, error: why, startedAt: began)
             return .proxiesDown(why)
         }
-        let adapter = provider.type.adapter
         if adapter.needsErrorBody(status: opened.head.status), case .stream(let upstream) = opened {
             do {
                 opened = .whole(try await upstream.collect(limit: engine.limits.maxResponseBodyBytes))
@@ -169,7 +169,7 @@ struct UpstreamAttempt {
         headers.append(HopMark.header(appending: call.hopMarks))
         headers.append(contentsOf: provider.headers.sorted { $0.key < $1.key }.map { (name: $0.key, value: $0.value) })
         headers.append((name: "Content-Type", value: "application/json"))
-        headers += provider.type.adapter.authHeaders(apiKey: provider.apiKey, present: headers)
+        headers += provider.type.adapter.authHeaders(for: provider, present: headers)
         return headers
     }
 

@@ -6,6 +6,9 @@ struct ProviderRepository: Sendable {
     let store: any StoreDriver
     let secrets: SecretBox
 
+    /// The type's own settings (`ConnectionSettings`, JSON), added in migration v8 / PostgreSQL v4.
+    static let settingsColumn = "ALTER TABLE provider ADD COLUMN settings TEXT NOT NULL DEFAULT '{}'"
+
     func all() async throws -> [ProviderConnection] {
         try await store.all("SELECT * FROM provider ORDER BY priority, id", [], decode)
     }
@@ -20,8 +23,8 @@ struct ProviderRepository: Sendable {
         stored.id = try await store.insert("""
             INSERT INTO provider (name, type, base_url, api_key_enc, models, enabled, priority, weight,
                 proxy_pool_id, headers_enc, allow_client_billing_headers, native_responses, responses_only_models,
-                created_at, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                settings, created_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, values(provider) + [provider.createdAt, provider.updatedAt])
         return stored
     }
@@ -30,7 +33,7 @@ struct ProviderRepository: Sendable {
         try await store.execute("""
             UPDATE provider SET name = ?, type = ?, base_url = ?, api_key_enc = ?, models = ?, enabled = ?,
                 priority = ?, weight = ?, proxy_pool_id = ?, headers_enc = ?, allow_client_billing_headers = ?,
-                native_responses = ?, responses_only_models = ?, updated_at = ?
+                native_responses = ?, responses_only_models = ?, settings = ?, updated_at = ?
             WHERE id = ?
             """, values(provider) + [provider.updatedAt, provider.id])
     }
@@ -42,7 +45,7 @@ struct ProviderRepository: Sendable {
     private func values(_ p: ProviderConnection) -> [any SQLBindable] {
         [p.name, p.type.rawValue, p.baseURL, secrets.seal(p.apiKey), JSONColumn.encode(p.models), p.enabled,
          p.priority, p.weight, p.proxyPoolID, secrets.seal(JSONColumn.encode(p.headers)), p.allowClientBillingHeaders,
-         p.nativeResponses, JSONColumn.encode(p.responsesOnlyModels)]
+         p.nativeResponses, JSONColumn.encode(p.responsesOnlyModels), JSONColumn.encode(p.settings)]
     }
 
     private func decode(_ row: SQLRow) throws -> ProviderConnection {
@@ -57,6 +60,7 @@ struct ProviderRepository: Sendable {
             headers: JSONColumn.decode([String: String].self, from: headersJSON) ?? [:],
             allowClientBillingHeaders: row.bool("allow_client_billing_headers"), nativeResponses: row.bool("native_responses"),
             responsesOnlyModels: JSONColumn.decode([String].self, from: row.string("responses_only_models")) ?? [],
+            settings: JSONColumn.decode(ConnectionSettings.self, from: row.string("settings")) ?? .init(),
             createdAt: row.date("created_at") ?? .distantPast, updatedAt: row.date("updated_at") ?? .distantPast)
     }
 }

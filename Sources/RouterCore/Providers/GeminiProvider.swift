@@ -8,15 +8,15 @@ public struct GeminiProvider: ProviderAdapter {
 
     public var wireFormat: WireFormat { .geminiGenerateContent }
 
-    public func authHeaders(apiKey: String, present: [(name: String, value: String)]) -> [(name: String, value: String)] {
-        [(name: "x-goog-api-key", value: apiKey)]
+    public func authHeaders(for connection: ProviderConnection, present: [(name: String, value: String)]) -> [(name: String, value: String)] {
+        [(name: "x-goog-api-key", value: connection.apiKey)]
     }
 
     public func chatPath(model: String, streaming: Bool) throws(TranslationError) -> String? {
         try GeminiFormat.path(model: model, streaming: streaming)
     }
 
-    public func modelListURL(base: String) -> String { base + "/v1beta/models?pageSize=1000" }
+    public func modelListURL(for connection: ProviderConnection) -> String { connection.baseURL + "/v1beta/models?pageSize=1000" }
 
     /// Only what the gateway can call: models that answer generateContent (not embedders);
     /// names come as `models/<id>`.

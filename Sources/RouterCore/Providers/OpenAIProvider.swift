@@ -7,13 +7,13 @@ public struct OpenAIProvider: ProviderAdapter {
 
     public var wireFormat: WireFormat { .openAIChat }
 
-    public func authHeaders(apiKey: String, present: [(name: String, value: String)]) -> [(name: String, value: String)] {
-        apiKey.isEmpty ? [] : [(name: "Authorization", value: "Bearer \(apiKey)")]
+    public func authHeaders(for connection: ProviderConnection, present: [(name: String, value: String)]) -> [(name: String, value: String)] {
+        connection.apiKey.isEmpty ? [] : [(name: "Authorization", value: "Bearer \(connection.apiKey)")]
     }
 
     public func chatPath(model: String, streaming: Bool) throws(TranslationError) -> String? { "/chat/completions" }
 
-    public func modelListURL(base: String) -> String { base + "/models" }
+    public func modelListURL(for connection: ProviderConnection) -> String { connection.baseURL + "/models" }
 
     public func modelIDs(fromList object: [String: Any]) -> [String]? {
         (object["data"] as? [[String: Any]]).map { $0.compactMap { $0["id"] as? String } }

@@ -10,14 +10,21 @@ public protocol ProviderAdapter: Sendable {
 
     /// The headers that carry the connection's key (and any version the API requires unless
     /// the call already names one).
-    func authHeaders(apiKey: String, present: [(name: String, value: String)]) -> [(name: String, value: String)]
+    func authHeaders(for connection: ProviderConnection, present: [(name: String, value: String)]) -> [(name: String, value: String)]
 
     /// The path under the base URL for a call in the provider's own format; nil keeps the
     /// client's endpoint path (the same format in and out).
     func chatPath(model: String, streaming: Bool) throws(TranslationError) -> String?
 
-    /// The model-list URL under a base URL.
-    func modelListURL(base: String) -> String
+    /// The URL of a call: the connection's base URL and the path of the call (`/chat/completions`,
+    /// `/v1/messages`, a Gemini model path…), in the connection's own URL scheme.
+    func url(for connection: ProviderConnection, path: String, model: String) -> String
+
+    /// The model name the upstream's body carries (Azure's v1 API takes the deployment's).
+    func upstreamModel(_ model: String, on connection: ProviderConnection) -> String
+
+    /// The model-list URL of a connection.
+    func modelListURL(for connection: ProviderConnection) -> String
 
     /// Model ids from a successful model-list answer.
     func modelIDs(fromList object: [String: Any]) -> [String]?
@@ -57,6 +64,12 @@ extension ProviderAdapter {
     }
 
     public func needsErrorBody(status: Int) -> Bool { false }
+
+    public func url(for connection: ProviderConnection, path: String, model: String) -> String {
+        connection.baseURL + path
+    }
+
+    public func upstreamModel(_ model: String, on connection: ProviderConnection) -> String { model }
 
     public func classify(status: Int, retryAfterHeader: TimeInterval?, body: [UInt8]?) -> UpstreamVerdict {
         commonVerdict(status: status, retryAfterHeader: retryAfterHeader)

@@ -7,6 +7,12 @@ import Testing
 @Suite struct ProviderAdapterTests {
     func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
 
+    func connection(_ type: ProviderType, key: String = "", base: String = "https://upstream.example",
+                    settings: ConnectionSettings = .init()) -> ProviderConnection {
+        ProviderConnection(id: 1, name: "p", type: type, baseURL: base, apiKey: key, models: [], enabled: true, priority: 0,
+                           weight: 1, proxyPoolID: nil, headers: [:], settings: settings, createdAt: Date(), updatedAt: Date())
+    }
+
     @Test func everyProviderSharesTheCommonVerdicts() {
         for type in ProviderType.allCases {
             let adapter = type.adapter
@@ -42,13 +48,13 @@ import Testing
     }
 
     @Test func keysGoWhereEachProviderWantsThem() {
-        #expect(OpenAIProvider().authHeaders(apiKey: "sk-1", present: []).map(\.name) == ["Authorization"])
-        #expect(OpenAIProvider().authHeaders(apiKey: "", present: []).isEmpty)
-        let anthropic = AnthropicProvider().authHeaders(apiKey: "sk-ant", present: [])
+        #expect(OpenAIProvider().authHeaders(for: connection(.openai, key: "sk-1"), present: []).map(\.name) == ["Authorization"])
+        #expect(OpenAIProvider().authHeaders(for: connection(.openai), present: []).isEmpty)
+        let anthropic = AnthropicProvider().authHeaders(for: connection(.anthropic, key: "sk-ant"), present: [])
         #expect(anthropic.map(\.name) == ["x-api-key", "anthropic-version"])
-        #expect(AnthropicProvider().authHeaders(apiKey: "sk-ant", present: [(name: "Anthropic-Version", value: "2026-01-01")])
-            .map(\.name) == ["x-api-key"])
-        #expect(GeminiProvider().authHeaders(apiKey: "AIza", present: []).map(\.value) == ["AIza"])
+        #expect(AnthropicProvider().authHeaders(for: connection(.anthropic, key: "sk-ant"),
+                                                present: [(name: "Anthropic-Version", value: "2026-01-01")]).map(\.name) == ["x-api-key"])
+        #expect(GeminiProvider().authHeaders(for: connection(.gemini, key: "AIza"), present: []).map(\.value) == ["AIza"])
     }
 
     @Test func pathsAndFormats() throws {

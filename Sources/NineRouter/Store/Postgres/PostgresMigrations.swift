@@ -14,6 +14,7 @@ enum PostgresMigrations {
         ("v1-schema", schema.map { SQLStatement($0) } + builtInPrices),
         ("v2-cluster", cluster.map { SQLStatement($0) }),
         ("v3-response-order", ResponseStore.orderIndex.map { SQLStatement($0) }),
+        ("v4-connection-settings", [SQLStatement(ProviderRepository.settingsColumn)]),
     ]
 
     static func migrate(_ client: PostgresClient, logger: Logger) async throws -> [String] {

@@ -96,6 +96,9 @@ extension SQLiteStore {
         migrator.registerMigration("v7-response-order") { db in
             try db.execute(sql: ResponseStore.orderIndex.joined(separator: ";\n"))
         }
+        migrator.registerMigration("v8-connection-settings") { db in
+            try db.execute(sql: ProviderRepository.settingsColumn)
+        }
         return migrator
     }
 }
