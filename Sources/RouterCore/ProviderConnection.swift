@@ -60,7 +60,7 @@ public struct ProviderConnection: Sendable, Equatable {
 
     /// The wire format this connection is called in for a client of `format` asking for `model`.
     public func upstreamFormat(for format: WireFormat, model: String) -> WireFormat {
-        guard type == .openai, nativeResponses else { return type.adapter.wireFormat }
+        guard type.family == .openai, nativeResponses else { return type.adapter.wireFormat }
         if format == .openAIResponses || responsesOnlyModels.contains(model) { return .openAIResponses }
         return type.adapter.wireFormat
     }

@@ -7,7 +7,7 @@ import Hummingbird
 /// benchmark point provider connections at it; nothing else can be reached from here.
 public struct FakeProvider: Sendable {
     public enum Kind: String, Sendable {
-        case openai, anthropic, gemini
+        case openai, anthropic, gemini, azure
     }
 
     public let kind: Kind
@@ -29,14 +29,15 @@ public struct FakeProvider: Sendable {
 
     static func defaultModels(_ kind: Kind) -> [String] {
         switch kind {
-        case .openai: ["gpt-4o", "gpt-4o-mini", "text-embedding-3-small"]
+        case .openai, .azure: ["gpt-4o", "gpt-4o-mini", "text-embedding-3-small"]
         case .anthropic: ["claude-sonnet-4-5", "claude-haiku-4-5"]
         case .gemini: ["gemini-2.5-pro", "gemini-2.5-flash", "gemini-3-pro-preview"]
         }
     }
 
     /// The base URL a provider connection should use for this fake, in the provider's own
-    /// convention (OpenAI's includes `/v1`).
+    /// convention (OpenAI's includes `/v1`; Azure's is the host root, so an Azure fake is
+    /// never mounted under a prefix).
     public func baseURL(port: Int) -> String {
         let root = "http://127.0.0.1:\(port)" + (prefix.isEmpty ? "" : "/" + prefix.dropLast())
         return kind == .openai ? root + "/v1" : root
@@ -79,6 +80,8 @@ public struct FakeProvider: Sendable {
                 return Self.json(.ok, GeminiWire.modelList(models))
             }
             GeminiFake(provider: self).register(on: router, prefix: prefix)
+        case .azure:
+            AzureFake(provider: self).register(on: router, prefix: prefix)
         }
     }
 

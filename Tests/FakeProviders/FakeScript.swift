@@ -29,6 +29,7 @@ public final class FakeScript: Sendable {
 
     private struct State {
         var failEvery: Int?
+        var failStatus = 500
         var calls = 0
         var faults: [Fault] = []
         var received: [Received] = []
@@ -45,14 +46,20 @@ public final class FakeScript: Sendable {
     }
 
     /// Every `n`th call answers 500 (for long runs against a fake in its own process).
-    public func failEvery(_ n: Int?) {
-        state.withLock { $0.failEvery = n }
+    /// Every `n`th call fails with `status` (a 429 says to retry after a second).
+    public func failEvery(_ n: Int?, status: Int = 500) {
+        state.withLock { state in
+            state.failEvery = n
+            state.failStatus = status
+        }
     }
 
     func next() -> Fault? {
         state.withLock { state in
             state.calls += 1
-            if let every = state.failEvery, every > 0, state.calls % every == 0 { return .status(500) }
+            if let every = state.failEvery, every > 0, state.calls % every == 0 {
+                return .status(state.failStatus, retryAfter: state.failStatus == 429 ? 1 : nil)
+            }
             return state.faults.isEmpty ? nil : state.faults.removeFirst()
         }
     }

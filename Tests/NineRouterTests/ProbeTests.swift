@@ -21,7 +21,7 @@ import Testing
         }
     }
 
-    @Test(arguments: [FakeProvider.Kind.openai, .anthropic, .gemini])
+    @Test(arguments: [FakeProvider.Kind.openai, .anthropic, .gemini, .azure])
     func testListsModelsWithTheRightKey(kind: FakeProvider.Kind) async throws {
         try await Self.withFake(kind) { baseURL in
             let harness = try await Harness()
@@ -41,7 +41,7 @@ import Testing
         }
     }
 
-    @Test(arguments: [FakeProvider.Kind.openai, .anthropic, .gemini])
+    @Test(arguments: [FakeProvider.Kind.openai, .anthropic, .gemini, .azure])
     func testReportsAWrongKeyWithoutEchoingIt(kind: FakeProvider.Kind) async throws {
         try await Self.withFake(kind) { baseURL in
             let harness = try await Harness()
@@ -56,6 +56,33 @@ import Testing
                 let error = try #require(result["error"] as? String)
                 #expect(!error.isEmpty)
                 #expect(!result.text.contains(wrongKey))
+            }
+        }
+    }
+
+    @Test(arguments: [FakeProvider.Kind.openai, .anthropic, .gemini, .azure])
+    func discoveryListsWhatTheConnectionOffersAndWhatItServes(kind: FakeProvider.Kind) async throws {
+        try await Self.withFake(kind) { baseURL in
+            let harness = try await Harness()
+            try await harness.test { client async throws in
+                let token = try await client.token()
+                let offered = FakeProvider(kind: kind, apiKey: Self.key).models
+                let created = try await client.call(.post, "/api/admin/providers", token: token, json: [
+                    "name": "p", "type": kind.rawValue, "base_url": baseURL, "api_key": Self.key, "models": [offered[0]]])
+                let id = try #require(created["id"] as? Int)
+                let found = try await client.call(.post, "/api/admin/providers/\(id)/discover", token: token)
+                #expect(found.status == .ok, "\(found.text)")
+                let models = try #require(found["data"] as? [[String: Any]])
+                #expect(models.compactMap { $0["id"] as? String } == offered.sorted())
+                #expect(models.filter { $0["served"] as? Bool == true }.compactMap { $0["id"] as? String } == [offered[0]])
+                #expect(found["serves_any"] as? Bool == false)
+
+                let wrong = try await client.call(.patch, "/api/admin/providers/\(id)", token: token, json: ["api_key": "sk-wrong-9999999999"])
+                #expect(wrong.status == .ok)
+                let refused = try await client.call(.post, "/api/admin/providers/\(id)/discover", token: token)
+                #expect(refused.status == .badGateway)
+                #expect(refused.errorCode == "upstream_error")
+                #expect(!refused.text.contains("sk-wrong-9999999999"))
             }
         }
     }

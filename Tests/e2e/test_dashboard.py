@@ -13,7 +13,7 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from conftest import PASSWORD
 from test_openai_sdk import running_fake
@@ -339,14 +339,19 @@ def test_a_logged_out_page_loads_with_a_clean_console(server, browser):
 
 
 
-def test_a_connections_responses_fields(server, browser, upstream):
-    """native_responses follows the base URL while it is untouched, and both Responses fields save."""
-    driver = browser
+def add_provider_dialog(driver, server):
+    """Logs in on the providers view and opens the "Add provider" dialog; returns its form."""
     driver.get(f"{server.base}/#/providers")
     login(driver)
     visible(driver, ".page-head")
     click_button(driver.find_element(By.CSS_SELECTOR, ".page-head"), "Add provider")
-    form = dialog(driver)
+    return dialog(driver)
+
+
+def test_a_connections_responses_fields(server, browser, upstream):
+    """native_responses follows the base URL while it is untouched, and both Responses fields save."""
+    driver = browser
+    form = add_provider_dialog(driver, server)
     native = form.find_element(By.CSS_SELECTOR, "[name='native_responses']")
     assert native.is_selected(), "an empty base URL is OpenAI's own API, which speaks Responses"
     fill(form, "name", "compatible")
@@ -368,4 +373,27 @@ def test_a_connections_responses_fields(server, browser, upstream):
     wait(driver, lambda d: not d.find_elements(By.CSS_SELECTOR, "dialog[open]"))
     stored = next(p for p in admin.get(server.base + "/api/admin/providers").json()["data"] if p["name"] == "compatible")
     assert stored["native_responses"] is True and stored["responses_only_models"] == ["gpt-5-codex"]
+    assert not problems(driver)
+
+
+def test_an_azure_connection_from_the_dialog(server, browser):
+    """Azure's own fields appear for the Azure type only, and the deployments lines save as a map."""
+    driver = browser
+    form = add_provider_dialog(driver, server)
+    api_version = form.find_element(By.CSS_SELECTOR, "[name='api_version']")
+    assert not api_version.is_displayed(), "Azure's fields are hidden for an OpenAI connection"
+    Select(form.find_element(By.CSS_SELECTOR, "[name='type']")).select_by_value("azure")
+    assert api_version.is_displayed()
+    fill(form, "name", "azure-prod")
+    fill(form, "base_url", "https://res.openai.azure.com")
+    fill(form, "api_key", "0123456789abcdef0123456789abcdef")
+    fill(form, "models", "gpt-4o\nembed")
+    fill(form, "api_version", "2024-10-21")
+    fill(form, "deployments", "gpt-4o=prod-gpt-4o\nembed=text-embedding-3-small")
+    click_button(form, "Add provider")
+    row_with(driver, "azure-prod")
+    admin = server.admin(server.login())
+    stored = next(p for p in admin.get(server.base + "/api/admin/providers").json()["data"] if p["name"] == "azure-prod")
+    assert (stored["type"], stored["base_url"], stored["api_version"]) == ("azure", "https://res.openai.azure.com", "2024-10-21")
+    assert stored["deployments"] == {"gpt-4o": "prod-gpt-4o", "embed": "text-embedding-3-small"}
     assert not problems(driver)

@@ -25,6 +25,9 @@ def setup(server, root):
     return admin, key
 
 
+AZURE_KEY = "azure-key-5f0c2e9d7a1b4c3e8f6a"
+
+
 def chat(base, key, text, stream=False, timeout=30):
     return requests.post(f"{base}/v1/chat/completions", headers={"Authorization": f"Bearer {key}"}, stream=stream,
                          json={"model": "gpt-4o", "stream": stream, "messages": [{"role": "user", "content": text}]},
@@ -131,11 +134,18 @@ def test_kill_9_loses_no_acknowledged_write(workdir):
 
 def test_no_secret_is_readable_anywhere_after_a_full_scenario(workdir):
     process, root = start_fake("openai", UPSTREAM_KEY)
+    azure_process, azure_root = start_fake("azure", AZURE_KEY)
     data = workdir / "secrets"
     server = Server(data).start()
     proxy_password = "proxy-pass-Zq81xw"
     try:
         admin, key = setup(server, root)
+        assert admin.post(server.base + "/api/admin/providers", json={
+            "name": "azure", "type": "azure", "base_url": azure_root, "api_key": AZURE_KEY, "models": ["azure-gpt"],
+            "deployments": {"azure-gpt": "gpt-4o"}}).status_code == 201
+        answered = requests.post(f"{server.base}/v1/chat/completions", headers={"Authorization": f"Bearer {key}"}, timeout=30,
+                                 json={"model": "azure-gpt", "messages": [{"role": "user", "content": "via azure"}]})
+        assert answered.status_code == 200, answered.text
         pool = admin.post(server.base + "/api/admin/proxy-pools", json={
             "name": "corp", "proxies": [f"http://user:{proxy_password}@127.0.0.1:9"], "strict": False}).json()
         assert admin.post(server.base + "/api/admin/providers", json={
@@ -158,11 +168,12 @@ def test_no_secret_is_readable_anywhere_after_a_full_scenario(workdir):
         seen.append(admin.post(server.base + "/api/admin/providers/2/test").text)
     finally:
         server.stop()
-        process.terminate()
-        process.wait(timeout=10)
+        for fake in (process, azure_process):
+            fake.terminate()
+            fake.wait(timeout=10)
     seen.append(server.log_text())
     stored = b"".join(path.read_bytes() for path in data.iterdir() if path.name.startswith("ninerouter.sqlite"))
-    for secret in (UPSTREAM_KEY, "sk-wrong-key-for-the-fake-1234", "org-secret-value-777", proxy_password, key, PASSWORD):
+    for secret in (UPSTREAM_KEY, AZURE_KEY, "sk-wrong-key-for-the-fake-1234", "org-secret-value-777", proxy_password, key, PASSWORD):
         for text in seen:
             assert secret not in text, f"{secret[:6]}… readable in an answer, /metrics or the log"
         assert secret.encode() not in stored, f"{secret[:6]}… readable in the SQLite files"

@@ -19,11 +19,11 @@ def server(server_on_each_backend):
 UPSTREAM_KEY = "sk-fake-upstream-key-123456"
 
 
-def start_fake(kind: str, key: str, name: str = "upstream"):
-    """Starts the fake-upstream process; returns (process, root URL)."""
+def start_fake(kind: str, key: str, name: str = "upstream", *extra: str):
+    """Starts the fake-upstream process (`extra`: more of its options); returns (process, root URL)."""
     port = free_port()
     process = subprocess.Popen([str(FAKE_UPSTREAM), "--kind", kind, "--port", str(port), "--key", key,
-                                "--name", name], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                                "--name", name, *extra], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     root = f"http://127.0.0.1:{port}"
     deadline = time.time() + 20
     while time.time() < deadline:
@@ -36,9 +36,9 @@ def start_fake(kind: str, key: str, name: str = "upstream"):
 
 
 @contextlib.contextmanager
-def running_fake(kind: str, key: str, name: str = "upstream"):
+def running_fake(kind: str, key: str, name: str = "upstream", *extra: str):
     """A fake upstream for the length of a `with` block; yields its root URL."""
-    process, root = start_fake(kind, key, name)
+    process, root = start_fake(kind, key, name, *extra)
     try:
         yield root
     finally:

@@ -1,5 +1,5 @@
 """Text, streams, tool-call round trips, image input and upstream errors, with both official SDKs,
-against each provider type."""
+against each provider type (Azure in both of its URL styles)."""
 import json
 
 import anthropic
@@ -11,10 +11,16 @@ from test_openai_sdk import start_fake
 OPENAI_KEY = "sk-fake-openai-upstream-1"
 ANTHROPIC_KEY = "sk-ant-fake-upstream-2"
 GEMINI_KEY = "AIza-fake-upstream-3"
-# gemini-3 models refuse a function call sent back without its thought signature.
-MODELS = ["gpt-4o", "claude-sonnet-4-5", "gemini-2.5-flash", "gemini-3-pro-preview"]
+AZURE_KEY = "0123456789abcdef0123456789abcdef"
+# gemini-3 models refuse a function call sent back without its thought signature. The Azure
+# models are served by deployments of other names: one through the v1 API, one through the
+# deployments API.
+MODELS = ["gpt-4o", "claude-sonnet-4-5", "gemini-2.5-flash", "gemini-3-pro-preview", "azure-v1", "azure-deployment"]
 # What each fake says when the body has no messages.
-EMPTY_REFUSAL = {"gpt": "too short", "claude": "max_tokens", "gemini": "contents is not specified"}
+# Azure answers with the model behind the deployment, not the deployment's name (passed through
+# to an OpenAI client as it came).
+ANSWERED_AS = {"azure-v1": "gpt-4o", "azure-deployment": "gpt-4o-mini"}
+EMPTY_REFUSAL = {"gpt": "too short", "claude": "max_tokens", "gemini": "contents is not specified", "azure": "too short"}
 PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
 QUERY = "weather in Paris"
 SCHEMA = {"type": "object", "properties": {"query": {"type": "string"}}, "required": ["query"]}
@@ -22,15 +28,20 @@ SCHEMA = {"type": "object", "properties": {"query": {"type": "string"}}, "requir
 
 @pytest.fixture
 def gateway(server):
-    fakes = [start_fake("openai", OPENAI_KEY), start_fake("anthropic", ANTHROPIC_KEY), start_fake("gemini", GEMINI_KEY)]
+    fakes = [start_fake("openai", OPENAI_KEY), start_fake("anthropic", ANTHROPIC_KEY), start_fake("gemini", GEMINI_KEY),
+             start_fake("azure", AZURE_KEY)]
     try:
         admin = server.admin(server.login())
-        for name, kind, root, key, model in [("gpt", "openai", fakes[0][1] + "/v1", OPENAI_KEY, "gpt-4o"),
-                                              ("claude", "anthropic", fakes[1][1], ANTHROPIC_KEY, "claude-sonnet-4-5"),
-                                              ("gemini", "gemini", fakes[2][1], GEMINI_KEY, "gemini-*")]:
+        azure = fakes[3][1]
+        for name, kind, root, key, models, extra in [
+                ("gpt", "openai", fakes[0][1] + "/v1", OPENAI_KEY, ["gpt-4o"], {}),
+                ("claude", "anthropic", fakes[1][1], ANTHROPIC_KEY, ["claude-sonnet-4-5"], {}),
+                ("gemini", "gemini", fakes[2][1], GEMINI_KEY, MODELS[2:4], {}),
+                ("azure-v1", "azure", azure, AZURE_KEY, ["azure-v1"], {"deployments": {"azure-v1": "gpt-4o"}}),
+                ("azure-deployments", "azure", azure, AZURE_KEY, ["azure-deployment"],
+                 {"api_version": "2024-10-21", "deployments": {"azure-deployment": "gpt-4o-mini"}})]:
             created = admin.post(server.base + "/api/admin/providers", json={
-                "name": name, "type": kind, "base_url": root, "api_key": key,
-                "models": MODELS[2:] if model == "gemini-*" else [model]})
+                "name": name, "type": kind, "base_url": root, "api_key": key, "models": models, **extra})
             assert created.status_code == 201, created.text
         app_key = admin.post(server.base + "/api/admin/keys", json={"name": "tools"}).json()["key"]
         yield (openai.OpenAI(base_url=server.base + "/v1", api_key=app_key, max_retries=0),
@@ -47,11 +58,13 @@ def test_text_plain_and_with_each_sdks_stream_helper(gateway, model):
     expected = "Hello from upstream: hi there"
     messages = [{"role": "user", "content": "hi there"}]
     plain = openai_client.chat.completions.create(model=model, messages=messages)
-    assert (plain.choices[0].message.content, plain.choices[0].finish_reason, plain.model) == (expected, "stop", model)
+    answered_as = ANSWERED_AS.get(model, model)
+    assert (plain.choices[0].message.content, plain.choices[0].finish_reason, plain.model) == (expected, "stop", answered_as)
     with openai_client.chat.completions.stream(model=model, messages=messages) as stream:
         final = stream.get_final_completion()
     assert (final.choices[0].message.content, final.choices[0].finish_reason) == (expected, "stop")
     message = anthropic_client.messages.create(model=model, max_tokens=64, messages=messages)
+    # A translated answer names the model the client asked for.
     assert (message.content[0].text, message.stop_reason, message.model) == (expected, "end_turn", model)
     with anthropic_client.messages.stream(model=model, max_tokens=64, messages=messages) as stream:
         text = "".join(stream.text_stream)

@@ -41,6 +41,11 @@ struct JSONFields {
 
     func has(_ key: String) -> Bool { values[key] != nil }
 
+    func isNull(_ key: String) -> Bool {
+        if case .null = values[key] { return true }
+        return false
+    }
+
     /// Refuses fields the resource does not have, so a typo is not silently ignored.
     func rejectUnknown(allowed: Set<String>) throws {
         if let unknown = values.keys.sorted().first(where: { !allowed.contains($0) }) {

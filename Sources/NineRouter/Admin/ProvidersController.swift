@@ -11,9 +11,9 @@ struct ProvidersController {
     let routing: RoutingState
     let writer: LogWriter
 
-    static let fields: Set<String> = ["name", "type", "base_url", "api_key", "models", "enabled", "priority", "weight",
+    static let fields = Set<String>(["name", "type", "base_url", "api_key", "models", "enabled", "priority", "weight",
                                       "proxy_pool_id", "headers", "allow_client_billing_headers", "native_responses",
-                                      "responses_only_models"]
+                                      "responses_only_models"]).union(ConnectionSettingsFields.names)
 
     func register(on group: RouterGroup<AppRequestContext>) {
         group.get("providers") { _, _ in
@@ -52,10 +52,40 @@ struct ProvidersController {
         }
         group.post("providers/:id/test") { _, context in
             let provider = try await find(context)
-            // The proxy the data path would use next: same pool order, resting proxies skipped.
-            let pool = provider.proxyPoolID.flatMap { snapshots.current.proxyPools[$0] }
-            let proxy = pool.flatMap { routing.proxyOrder(for: $0).first }
-            return JSONOutput.response(await probe.testProvider(provider, proxy: proxy))
+            return JSONOutput.response(await probe.testProvider(provider, proxy: nextProxy(for: provider)))
+        }
+        group.post("providers/:id/discover") { _, context in
+            let provider = try await find(context)
+            let result = await probe.testProvider(provider, proxy: nextProxy(for: provider))
+            guard result.ok, let models = result.models else {
+                throw AdminError(.badGateway, code: "upstream_error",
+                                 message: "the connection did not list its models: \(result.error ?? "no answer")")
+            }
+            return JSONOutput.response(Discovery(models: models, serving: provider.models))
+        }
+    }
+
+    /// The proxy the data path would use next: same pool order, resting proxies skipped.
+    private func nextProxy(for provider: ProviderConnection) -> ProxyURL? {
+        let pool = provider.proxyPoolID.flatMap { snapshots.current.proxyPools[$0] }
+        return pool.flatMap { routing.proxyOrder(for: $0).first }
+    }
+
+    /// What a connection offers, each model marked if the connection already serves it.
+    struct Discovery: Encodable {
+        struct Model: Encodable {
+            let id: String
+            let served: Bool
+        }
+
+        let data: [Model]
+        /// The connection has no model list: it accepts any name no other connection claims.
+        let serves_any: Bool
+
+        init(models: [String], serving: [String]) {
+            let served = Set(serving)
+            data = Array(Set(models)).sorted().map { Model(id: $0, served: served.contains($0)) }
+            serves_any = serving.isEmpty
         }
     }
 
@@ -108,20 +138,21 @@ struct ProvidersController {
         if let headers = try body.stringMap("headers") {
             provider.headers = try ExtraHeaders.validate(headers, keeping: provider.headers)
         }
+        try ConnectionSettingsFields.apply(body, to: &provider)
     }
 
     /// `native_responses` (defaulting from the base URL when a connection is created) and
-    /// `responses_only_models`, both for OpenAI connections only.
+    /// `responses_only_models`, both for connections in OpenAI's format (OpenAI, Azure) only.
     private func applyResponses(_ body: JSONFields, to provider: inout ProviderConnection, creating: Bool) throws {
         if creating { provider.nativeResponses = ProviderConnection.nativeResponsesByDefault(type: provider.type, baseURL: provider.baseURL) }
         if let native = try body.bool("native_responses") { provider.nativeResponses = native }
         if let models = try body.strings("responses_only_models") {
             provider.responsesOnlyModels = try Validate.modelList(models, field: "responses_only_models")
         }
-        guard provider.type != .openai else { return }
+        guard provider.type.family != .openai else { return }
         if try body.bool("native_responses") == true || !provider.responsesOnlyModels.isEmpty {
             throw AdminError.invalid(provider.responsesOnlyModels.isEmpty ? "native_responses" : "responses_only_models",
-                                     "'native_responses' and 'responses_only_models' apply to openai connections only")
+                                     "'native_responses' and 'responses_only_models' apply to openai and azure connections only")
         }
         provider.nativeResponses = false
     }
@@ -156,6 +187,8 @@ struct ProviderView: Encodable {
     let allow_client_billing_headers: Bool
     let native_responses: Bool
     let responses_only_models: [String]
+    let api_version: Nullable<String>
+    let deployments: [String: String]
     let status: Status
     let usage: UsageView
     let created_at: Date
@@ -185,6 +218,8 @@ struct ProviderView: Encodable {
         allow_client_billing_headers = p.allowClientBillingHeaders
         native_responses = p.nativeResponses
         responses_only_models = p.responsesOnlyModels
+        api_version = Nullable(p.settings.apiVersion)
+        deployments = p.settings.deployments
         status = Status(in_flight: live.inflight, cooling_until: Nullable(live.coolingUntil),
                         last_error: Nullable(live.lastError), last_error_at: Nullable(live.lastErrorAt))
         usage = UsageView(totals)

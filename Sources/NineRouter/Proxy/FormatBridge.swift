@@ -20,7 +20,7 @@ struct FormatBridge: Sendable, Equatable {
         if endpoint == .countTokens || endpoint == .geminiCountTokens { return countingTokens(endpoint, provider) }
         let upstream = provider.upstreamFormat(for: endpoint.wireFormat, model: model)
         let responses = upstream == .openAIResponses || endpoint.wireFormat == .openAIResponses
-        if upstream == endpoint.wireFormat || (!responses && provider.type == endpoint.nativeProvider) {
+        if upstream == endpoint.wireFormat || (!responses && provider.type.family == endpoint.wireFormat.family) {
             return FormatBridge(translation: nil, upstream: upstream)
         }
         return Translation.between(client: endpoint.wireFormat, provider: upstream)
@@ -34,7 +34,7 @@ struct FormatBridge: Sendable, Equatable {
         switch provider.type {
         case .anthropic: upstream = .anthropicCountTokens
         case .gemini: upstream = .geminiCountTokens
-        case .openai: return nil
+        case .openai, .azure: return nil
         }
         if upstream == endpoint.wireFormat { return FormatBridge(translation: nil, upstream: upstream) }
         return Translation.between(client: endpoint.wireFormat, provider: upstream).map { FormatBridge(translation: $0, upstream: upstream) }

@@ -57,7 +57,7 @@ struct UpstreamAttempt {
         let bridge = FormatBridge.between(endpoint, provider, model: candidate.upstreamModel)
             ?? FormatBridge(translation: nil, upstream: provider.type.adapter.wireFormat)
         // Usage for the record: an OpenAI stream is asked for its usage chunk even when the app was not.
-        let addUsage = bridge.isPassThrough && provider.type == .openai && call.stream && !call.includeUsage
+        let addUsage = bridge.isPassThrough && provider.type.family == .openai && call.stream && !call.includeUsage
             && (endpoint == .chatCompletions || endpoint == .completions)
         let adapter = provider.type.adapter
         let model = adapter.upstreamModel(candidate.upstreamModel, on: provider)

@@ -42,15 +42,6 @@ enum V1Endpoint: String, Sendable, CaseIterable {
         }
     }
 
-    /// Same format in and out: the body passes through untouched.
-    var nativeProvider: ProviderType {
-        switch wireFormat.family {
-        case .openai: .openai
-        case .anthropic: .anthropic
-        case .google: .gemini
-        }
-    }
-
     var upstreamPath: String { rawValue }
 }
 

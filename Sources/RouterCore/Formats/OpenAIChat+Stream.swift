@@ -15,6 +15,11 @@ extension OpenAIChat {
             if let error = chunk["error"] as? [String: Any] {
                 return [.failed(message: error["message"] as? String ?? "upstream error", type: error["type"] as? String ?? "api_error")]
             }
+            // Azure opens its streams with the prompt's content-filter results, no choices and
+            // an empty id: nothing of the answer yet.
+            if chunk["prompt_filter_results"] != nil, (chunk["choices"] as? [Any])?.isEmpty ?? true, chunk["usage"] == nil {
+                return []
+            }
             var events: [HubEvent] = []
             if !started {
                 started = true

@@ -83,6 +83,7 @@ public enum ProviderAdapters {
         case .openai: OpenAIProvider()
         case .anthropic: AnthropicProvider()
         case .gemini: GeminiProvider()
+        case .azure: AzureProvider()
         }
     }
 }

@@ -131,4 +131,17 @@ import Testing
     func stopReasons(finish: String, stop: String) {
         #expect(AnthropicMessages.stopReason(OpenAIChat.finish(finish)) == stop)
     }
+
+    /// Azure opens a stream with the prompt's content-filter results (no choices, empty id):
+    /// the answer's id comes from the first real chunk and nothing is said for the opener.
+    @Test func azuresContentFilterOpenerIsSkipped() {
+        var decoder = OpenAIChat.StreamDecoder()
+        let opener = #"{"choices":[],"created":0,"id":"","model":"","object":"","prompt_filter_results":[{"prompt_index":0,"content_filter_results":{"hate":{"filtered":false,"severity":"safe"}}}]}"#
+        #expect(decoder.decode(.init(name: nil, data: opener)).isEmpty)
+        let first = #"{"id":"chatcmpl-9","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"role":"assistant","content":"Hi"},"finish_reason":null,"content_filter_results":{}}]}"#
+        #expect(decoder.decode(.init(name: nil, data: first)) == [.started(id: "chatcmpl-9"), .text("Hi", choice: 0)])
+        // A usage chunk has no choices either, and still counts.
+        let usage = #"{"id":"chatcmpl-9","choices":[],"usage":{"prompt_tokens":3,"completion_tokens":1,"total_tokens":4}}"#
+        #expect(decoder.decode(.init(name: nil, data: usage)).count == 1)
+    }
 }

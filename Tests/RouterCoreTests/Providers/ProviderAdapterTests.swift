@@ -66,4 +66,35 @@ import Testing
         #expect(ProviderType.anthropic.adapter.wireFormat.family == .anthropic)
         #expect(ProviderType.gemini.adapter.wireFormat.family == .google)
     }
+
+    @Test func azureSpeaksOpenAIUnderItsOwnURLsAndKeyHeader() {
+        let azure = ProviderType.azure.adapter
+        let v1 = connection(.azure, key: "0123abcd", base: "https://res.openai.azure.com",
+                            settings: ConnectionSettings(deployments: ["smart": "prod-gpt-4o"]))
+        #expect(azure.wireFormat == .openAIChat && ProviderType.azure.family == .openai)
+        #expect(azure.upstreamModel("smart", on: v1) == "prod-gpt-4o")
+        #expect(azure.upstreamModel("gpt-4o", on: v1) == "gpt-4o", "a model without a deployment is its own")
+        #expect(azure.url(for: v1, path: "/chat/completions", model: "prod-gpt-4o")
+            == "https://res.openai.azure.com/openai/v1/chat/completions")
+        #expect(azure.url(for: v1, path: "/responses", model: "prod-gpt-4o") == "https://res.openai.azure.com/openai/v1/responses")
+        #expect(azure.modelListURL(for: v1) == "https://res.openai.azure.com/openai/v1/models")
+
+        var deployments = v1
+        deployments.settings.apiVersion = "2024-10-21"
+        #expect(azure.url(for: deployments, path: "/chat/completions", model: "prod-gpt-4o")
+            == "https://res.openai.azure.com/openai/deployments/prod-gpt-4o/chat/completions?api-version=2024-10-21")
+        #expect(azure.url(for: deployments, path: "/embeddings", model: "my model/1")
+            == "https://res.openai.azure.com/openai/deployments/my%20model%2F1/embeddings?api-version=2024-10-21")
+        #expect(azure.url(for: deployments, path: "/responses", model: "x")
+            == "https://res.openai.azure.com/openai/responses?api-version=2024-10-21")
+
+        #expect(azure.authHeaders(for: v1, present: []).map(\.name) == ["api-key"])
+        #expect(azure.authHeaders(for: v1, present: []).map(\.value) == ["0123abcd"])
+        let entra = connection(.azure, key: "eyJ0eXAiOiJKV1QifQ.eyJhdWQiOiJ4In0.c2ln", base: "https://res.openai.azure.com")
+        #expect(azure.authHeaders(for: entra, present: []).map(\.name) == ["Authorization"])
+        // Other types keep their model and URL as they were.
+        let plain = connection(.openai, base: "https://api.openai.com/v1")
+        #expect(ProviderType.openai.adapter.url(for: plain, path: "/chat/completions", model: "m") == "https://api.openai.com/v1/chat/completions")
+        #expect(ProviderType.openai.adapter.upstreamModel("smart", on: plain) == "smart")
+    }
 }

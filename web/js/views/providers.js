@@ -11,7 +11,27 @@ const DEFAULT_BASE = {
   openai: 'https://api.openai.com/v1',
   anthropic: 'https://api.anthropic.com',
   gemini: 'https://generativelanguage.googleapis.com',
+  azure: '',
 };
+
+const BASE_HINT = {
+  azure: 'Required: the resource endpoint, e.g. https://NAME.openai.azure.com (no path; NineRouter adds /openai/…).',
+};
+
+// "model=deployment" lines ⇄ the deployments object.
+function deploymentLines(map) {
+  return Object.entries(map || {}).map(([model, deployment]) => `${model}=${deployment}`).join('\n');
+}
+
+function deploymentMap(text) {
+  const map = {};
+  for (const line of list(text)) {
+    const at = line.indexOf('=');
+    if (at > 0) map[line.slice(0, at).trim()] = line.slice(at + 1).trim();
+    else map[line] = line;
+  }
+  return map;
+}
 
 function status(provider) {
   if (!provider.enabled) return badge('Disabled', 'neutral');
@@ -104,14 +124,22 @@ export async function render(container) {
   function edit(provider) {
     const creating = !provider;
     const p = provider || { type: 'openai', models: [], priority: 0, weight: 1, enabled: true, proxy_pool_id: null,
-      allow_client_billing_headers: false, native_responses: true, responses_only_models: [] };
-    const type = select('type', [['openai', 'OpenAI or compatible'], ['anthropic', 'Anthropic'], ['gemini', 'Google Gemini']], p.type);
+      allow_client_billing_headers: false, native_responses: true, responses_only_models: [], api_version: null, deployments: {} };
+    const type = select('type', [['openai', 'OpenAI or compatible'], ['anthropic', 'Anthropic'], ['gemini', 'Google Gemini'],
+      ['azure', 'Azure OpenAI']], p.type);
     const baseURL = h('input', { type: 'url', value: creating ? '' : p.base_url, placeholder: DEFAULT_BASE[p.type], autocomplete: 'off' });
     const baseHint = h('span');
     const updateHint = () => {
       baseURL.placeholder = DEFAULT_BASE[type.value];
-      baseHint.textContent = `Leave empty for ${DEFAULT_BASE[type.value]}. OpenAI-compatible servers (vLLM, Ollama, OpenRouter…) use their own URL ending in /v1.`;
+      baseHint.textContent = BASE_HINT[type.value]
+        || `Leave empty for ${DEFAULT_BASE[type.value]}. OpenAI-compatible servers (vLLM, Ollama, OpenRouter…) use their own URL ending in /v1.`;
+      azureFields.hidden = type.value !== 'azure';
     };
+    const azureFields = h('div', { class: 'azure-fields' },
+      field('API version', h('input', { value: p.api_version || '', placeholder: 'e.g. 2024-10-21', autocomplete: 'off' }),
+        { name: 'api_version', hint: 'Set: the deployments API (…/openai/deployments/{deployment}/…?api-version=). Empty: the v1 API (…/openai/v1/…).' }),
+      field('Deployments', h('textarea', { rows: 2 }, deploymentLines(p.deployments)),
+        { name: 'deployments', hint: 'One per line: model=deployment. A model not listed is called as a deployment of its own name.' }));
     type.addEventListener('change', updateHint);
     updateHint();
     const key = h('input', { type: 'password', autocomplete: 'off', placeholder: creating ? '' : `${p.api_key_hint} (unchanged)` });
@@ -123,6 +151,7 @@ export async function render(container) {
         field('Proxy pool', select('proxy_pool_id', [['', 'None (direct)'], ...pools.map((pool) => [pool.id, pool.name])], p.proxy_pool_id),
           { name: 'proxy_pool_id' })),
       field('Base URL', baseURL, { name: 'base_url', hint: baseHint }),
+      azureFields,
       field('API key', key, { name: 'api_key', hint: creating ? 'Stored encrypted; never shown again.'
         : 'Leave empty to keep the stored key. Required when the base URL moves to another host.' }),
       field('Models', h('textarea', { rows: 3 }, p.models.join('\n')),
@@ -133,7 +162,7 @@ export async function render(container) {
       checkbox('Enabled', 'enabled', p.enabled),
       checkbox('Apps may choose the billing project (OpenAI-Organization, OpenAI-Project headers)',
         'allow_client_billing_headers', p.allow_client_billing_headers),
-      checkbox('Serves the Responses API itself (/v1/responses passes through; off: translated to chat). OpenAI connections only.',
+      checkbox('Serves the Responses API itself (/v1/responses passes through; off: translated to chat). OpenAI and Azure connections only.',
         'native_responses', p.native_responses),
       field('Responses-only models', h('textarea', { rows: 2 }, (p.responses_only_models || []).join('\n')),
         { name: 'responses_only_models', hint: 'One per line: models that exist only on /v1/responses (codex, pro); chat calls to them are translated. Needs the box above.' }));
@@ -156,12 +185,16 @@ export async function render(container) {
         enabled: v.enabled.checked,
         allow_client_billing_headers: v.allow_client_billing_headers.checked,
       };
-      if (v.type.value === 'openai') {
+      if (v.type.value === 'openai' || v.type.value === 'azure') {
         payload.native_responses = v.native_responses.checked;
         payload.responses_only_models = list(v.responses_only_models.value);
       }
+      if (v.type.value === 'azure') {
+        payload.api_version = v.api_version.value.trim() || null;
+        payload.deployments = deploymentMap(v.deployments.value);
+      }
       if (v.base_url.value.trim()) payload.base_url = v.base_url.value.trim();
-      else if (creating || v.type.value !== p.type) payload.base_url = DEFAULT_BASE[v.type.value];
+      else if ((creating || v.type.value !== p.type) && DEFAULT_BASE[v.type.value]) payload.base_url = DEFAULT_BASE[v.type.value];
       if (v.api_key.value) payload.api_key = v.api_key.value;
       if (creating) await api.post('/api/admin/providers', payload);
       else await api.patch(`/api/admin/providers/${p.id}`, payload);

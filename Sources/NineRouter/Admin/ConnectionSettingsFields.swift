@@ -1,0 +1,76 @@
+import Foundation
+import RouterCore
+
+/// The fields of a provider connection that belong to one type (`api_version` and
+/// `deployments` for Azure): read, checked against the type (422 naming the field), and the
+/// type's own requirements (a host-root `base_url`, a key) checked once the whole body is in.
+enum ConnectionSettingsFields {
+    static let names: Set<String> = ["api_version", "deployments"]
+
+    /// Which type each field belongs to.
+    private static let owner: [String: ProviderType] = ["api_version": .azure, "deployments": .azure]
+
+    static func apply(_ body: JSONFields, to provider: inout ProviderConnection) throws {
+        if body.has("api_version") {
+            provider.settings.apiVersion = try apiVersion(try body.string("api_version", nullable: true))
+        }
+        if let deployments = try body.stringMap("deployments") {
+            provider.settings.deployments = try Self.deployments(deployments)
+        }
+        try checkOwners(body, type: provider.type)
+        if !ownsSettings(provider.type) { provider.settings = ConnectionSettings() }
+        try checkRequirements(provider)
+    }
+
+    /// A field sent for a type it does not belong to is refused, not silently dropped.
+    private static func checkOwners(_ body: JSONFields, type: ProviderType) throws {
+        for name in names.sorted() where body.has(name) && !body.isNull(name) && owner[name] != type {
+            throw AdminError.invalid(name, "'\(name)' applies to \(owner[name]?.rawValue ?? "other") connections only")
+        }
+    }
+
+    private static func ownsSettings(_ type: ProviderType) -> Bool { owner.values.contains(type) }
+
+    private static func checkRequirements(_ provider: ProviderConnection) throws {
+        guard provider.type.baseURLIsHostRoot else { return }
+        guard !provider.baseURL.isEmpty else {
+            throw AdminError.invalid("base_url", "'base_url' is required for \(provider.type.rawValue) connections "
+                + "(the resource endpoint, e.g. https://NAME.openai.azure.com)")
+        }
+        if let path = URLComponents(string: provider.baseURL)?.path, !path.isEmpty, path != "/" {
+            throw AdminError.invalid("base_url", "'base_url' of a \(provider.type.rawValue) connection is the host root "
+                + "(scheme://host[:port]); the gateway adds the API's paths, so drop '\(path)'")
+        }
+        if provider.apiKey.isEmpty {
+            throw AdminError.invalid("api_key", "'api_key' is required for \(provider.type.rawValue) connections")
+        }
+    }
+
+    /// Azure's API versions are dates, some with a `-preview` suffix: `2024-10-21`, `2025-04-01-preview`.
+    private static func apiVersion(_ text: String?) throws -> String? {
+        guard let text else { return nil }
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        let digits = parts.prefix(3).map(\.count) == [4, 2, 2] && parts.prefix(3).allSatisfy { $0.allSatisfy(\.isASCIIDigit) }
+        guard digits, parts.count == 3 || (parts.count == 4 && parts[3] == "preview") else {
+            throw AdminError.invalid("api_version", "'api_version' must look like 2024-10-21 or 2025-04-01-preview")
+        }
+        return text
+    }
+
+    /// Model → deployment name; Azure's deployment names are letters, digits, `-`, `_` and `.`.
+    private static func deployments(_ map: [String: String]) throws -> [String: String] {
+        guard map.count <= 1000 else { throw AdminError.invalid("deployments", "'deployments' holds at most 1000 models") }
+        for (model, deployment) in map {
+            _ = try Validate.modelList([model], field: "deployments")
+            let allowed = deployment.unicodeScalars.allSatisfy { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "-_.".unicodeScalars.contains($0)) }
+            guard !deployment.isEmpty, deployment.count <= 64, allowed else {
+                throw AdminError.invalid("deployments", "deployment '\(deployment)' must be 1–64 letters, digits, '-', '_' or '.'")
+            }
+        }
+        return map
+    }
+}
+
+private extension Character {
+    var isASCIIDigit: Bool { isASCII && isNumber }
+}
