@@ -397,3 +397,26 @@ def test_an_azure_connection_from_the_dialog(server, browser):
     assert (stored["type"], stored["base_url"], stored["api_version"]) == ("azure", "https://res.openai.azure.com", "2024-10-21")
     assert stored["deployments"] == {"gpt-4o": "prod-gpt-4o", "embed": "text-embedding-3-small"}
     assert not problems(driver)
+
+
+def test_discovered_models_are_chosen_in_the_browser(server, browser, upstream):
+    """"Models…" lists what the connection offers with the served ones ticked; saving serves the ticked ones."""
+    admin = server.admin(server.login())
+    created = admin.post(server.base + "/api/admin/providers", json={
+        "name": "discovering", "base_url": upstream, "api_key": UPSTREAM_KEY, "models": ["gpt-4o", "my-own-name"]})
+    assert created.status_code == 201, created.text
+    driver = browser
+    driver.get(f"{server.base}/#/providers")
+    login(driver)
+    click_button(row_with(driver, "discovering"), "Models…")
+    form = dialog(driver)
+    boxes = {box.get_attribute("value"): box for box in form.find_elements(By.CSS_SELECTOR, "input[name='serve']")}
+    assert sorted(boxes) == ["gpt-4o", "gpt-4o-mini", "text-embedding-3-small"]
+    assert boxes["gpt-4o"].is_selected() and not boxes["gpt-4o-mini"].is_selected()
+    boxes["gpt-4o"].click()
+    boxes["gpt-4o-mini"].click()
+    click_button(form, "Serve ticked models")
+    wait(driver, lambda d: not d.find_elements(By.CSS_SELECTOR, "dialog[open]"))
+    stored = admin.get(server.base + f"/api/admin/providers/{created.json()['id']}").json()
+    assert stored["models"] == ["gpt-4o-mini", "my-own-name"], "a name the connection did not list is kept"
+    assert not problems(driver)

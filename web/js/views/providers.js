@@ -117,8 +117,49 @@ export async function render(container) {
         await load();
       } catch (error) { toast(error.message, 'bad'); }
     });
-    return h('div', {}, h('div', { class: 'actions' }, test,
+    const discover = h('button', { type: 'button', class: 'small secondary' }, 'Models…');
+    discover.addEventListener('click', async () => {
+      discover.disabled = true;
+      result.className = 'result';
+      result.textContent = 'Asking the connection for its models…';
+      try {
+        const found = await api.post(`/api/admin/providers/${provider.id}/discover`);
+        result.textContent = '';
+        chooseModels(provider, found);
+      } catch (error) {
+        result.className = 'result bad';
+        result.textContent = error.message;
+      } finally {
+        discover.disabled = false;
+      }
+    });
+    return h('div', {}, h('div', { class: 'actions' }, test, discover,
       h('button', { type: 'button', class: 'small ghost', onclick: () => edit(provider) }, 'Edit'), toggle, remove), result);
+  }
+
+  // The models a connection offers, the served ones ticked; saving sets `models` to the ticked
+  // ones plus any served model the connection did not list (an admin's own name is kept).
+  function chooseModels(provider, found) {
+    const offered = new Set(found.data.map((m) => m.id));
+    const boxes = found.data.map((m) => {
+      const input = h('input', { type: 'checkbox', name: 'serve', value: m.id, checked: m.served, id: `serve-${provider.id}-${m.id}` });
+      return h('div', { class: 'check' }, input, h('label', { for: input.id, class: 'mono' }, m.id));
+    });
+    const form = h('form', {},
+      h('div', { class: 'form-error error', role: 'alert' }),
+      h('p', { class: 'muted' }, found.serves_any
+        ? `${found.data.length} models offered. None ticked: the connection takes any model name no other provider claims.`
+        : `${found.data.length} models offered; the ticked ones are served.`),
+      h('div', { class: 'model-choices' }, boxes.length ? boxes : h('p', { class: 'muted' }, 'The connection listed no models.')));
+    formDialog(`Models of ${provider.name}`, form, 'Serve ticked models', async () => {
+      const ticked = [...form.querySelectorAll("input[name='serve']:checked")].map((input) => input.value);
+      const kept = provider.models.filter((m) => !offered.has(m));
+      await api.patch(`/api/admin/providers/${provider.id}`, { models: [...ticked, ...kept] });
+      return ticked.length + kept.length;
+    }, async (count) => {
+      toast(`${provider.name} serves ${count ? `${count} models` : 'any model'}.`);
+      await load();
+    });
   }
 
   function edit(provider) {
