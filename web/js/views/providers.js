@@ -82,23 +82,12 @@ export async function render(container) {
 
   function actions(provider) {
     const result = h('div', { class: 'result', 'aria-live': 'polite' });
-    const test = h('button', { type: 'button', class: 'small secondary' }, 'Test');
-    test.addEventListener('click', async () => {
-      test.disabled = true;
-      result.className = 'result';
-      result.textContent = 'Testing…';
-      try {
-        const r = await api.post(`/api/admin/providers/${provider.id}/test`);
-        result.className = `result ${r.ok ? 'ok' : 'bad'}`;
-        result.textContent = r.ok
-          ? `Connected in ${r.latency_ms} ms · ${r.models.length} models`
-          : `Failed${r.status ? ` (HTTP ${r.status})` : ''}: ${r.error || 'no answer'}`;
-      } catch (error) {
-        result.className = 'result bad';
-        result.textContent = error.message;
-      } finally {
-        test.disabled = false;
-      }
+    const test = rowAction('Test', result, 'Testing…', async () => {
+      const r = await api.post(`/api/admin/providers/${provider.id}/test`);
+      result.className = `result ${r.ok ? 'ok' : 'bad'}`;
+      result.textContent = r.ok
+        ? `Connected in ${r.latency_ms} ms · ${r.models.length} models`
+        : `Failed${r.status ? ` (HTTP ${r.status})` : ''}: ${r.error || 'no answer'}`;
     });
     const toggle = h('button', { type: 'button', class: 'small ghost' }, provider.enabled ? 'Disable' : 'Enable');
     toggle.addEventListener('click', async () => {
@@ -117,24 +106,32 @@ export async function render(container) {
         await load();
       } catch (error) { toast(error.message, 'bad'); }
     });
-    const discover = h('button', { type: 'button', class: 'small secondary' }, 'Models…');
-    discover.addEventListener('click', async () => {
-      discover.disabled = true;
+    const discover = rowAction('Models…', result, 'Asking the connection for its models…', async () => {
+      const found = await api.post(`/api/admin/providers/${provider.id}/discover`);
+      result.textContent = '';
+      chooseModels(provider, found);
+    });
+    return h('div', {}, h('div', { class: 'actions' }, test, discover,
+      h('button', { type: 'button', class: 'small ghost', onclick: () => edit(provider) }, 'Edit'), toggle, remove), result);
+  }
+
+  // A row's button whose progress and failure show in the row's result line.
+  function rowAction(label, result, pending, run) {
+    const button = h('button', { type: 'button', class: 'small secondary' }, label);
+    button.addEventListener('click', async () => {
+      button.disabled = true;
       result.className = 'result';
-      result.textContent = 'Asking the connection for its models…';
+      result.textContent = pending;
       try {
-        const found = await api.post(`/api/admin/providers/${provider.id}/discover`);
-        result.textContent = '';
-        chooseModels(provider, found);
+        await run();
       } catch (error) {
         result.className = 'result bad';
         result.textContent = error.message;
       } finally {
-        discover.disabled = false;
+        button.disabled = false;
       }
     });
-    return h('div', {}, h('div', { class: 'actions' }, test, discover,
-      h('button', { type: 'button', class: 'small ghost', onclick: () => edit(provider) }, 'Edit'), toggle, remove), result);
+    return button;
   }
 
   // The models a connection offers, the served ones ticked; saving sets `models` to the ticked
