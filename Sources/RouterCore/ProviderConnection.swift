@@ -65,6 +65,9 @@ public struct ProviderConnection: Sendable, Equatable {
         return type.adapter.wireFormat
     }
 
+    /// What the catalogue service this connection was made for does not take of OpenAI's request.
+    public var quirks: RequestQuirks { settings.catalog.flatMap(ProviderCatalog.entry(id:))?.quirks ?? RequestQuirks() }
+
     /// What an admin may see of the key: enough to tell keys apart, never enough to use one.
     public var apiKeyHint: String { SecretHint.hint(for: apiKey) }
 }

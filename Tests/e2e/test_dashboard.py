@@ -348,6 +348,14 @@ def add_provider_dialog(driver, server):
     return dialog(driver)
 
 
+def save_provider(driver, server, form, name):
+    """Submits the "Add provider" dialog, waits for the row, and returns the provider as the API stores it."""
+    click_button(form, "Add provider")
+    row_with(driver, name)
+    admin = server.admin(server.login())
+    return next(p for p in admin.get(server.base + "/api/admin/providers").json()["data"] if p["name"] == name)
+
+
 def test_a_connections_responses_fields(server, browser, upstream):
     """native_responses follows the base URL while it is untouched, and both Responses fields save."""
     driver = browser
@@ -390,10 +398,7 @@ def test_an_azure_connection_from_the_dialog(server, browser):
     fill(form, "models", "gpt-4o\nembed")
     fill(form, "api_version", "2024-10-21")
     fill(form, "deployments", "gpt-4o=prod-gpt-4o\nembed=text-embedding-3-small")
-    click_button(form, "Add provider")
-    row_with(driver, "azure-prod")
-    admin = server.admin(server.login())
-    stored = next(p for p in admin.get(server.base + "/api/admin/providers").json()["data"] if p["name"] == "azure-prod")
+    stored = save_provider(driver, server, form, "azure-prod")
     assert (stored["type"], stored["base_url"], stored["api_version"]) == ("azure", "https://res.openai.azure.com", "2024-10-21")
     assert stored["deployments"] == {"gpt-4o": "prod-gpt-4o", "embed": "text-embedding-3-small"}
     assert not problems(driver)
@@ -419,4 +424,19 @@ def test_discovered_models_are_chosen_in_the_browser(server, browser, upstream):
     wait(driver, lambda d: not d.find_elements(By.CSS_SELECTOR, "dialog[open]"))
     stored = admin.get(server.base + f"/api/admin/providers/{created.json()['id']}").json()
     assert stored["models"] == ["gpt-4o-mini", "my-own-name"], "a name the connection did not list is kept"
+    assert not problems(driver)
+
+
+def test_a_catalogue_service_from_the_dialog(server, browser):
+    """Picking a known service fills the base URL, says what the service does not take, and saves its id."""
+    driver = browser
+    form = add_provider_dialog(driver, server)
+    fill(form, "catalog", "groq")
+    base = form.find_element(By.CSS_SELECTOR, "[name='base_url']")
+    assert base.get_attribute("value") == "https://api.groq.com/openai/v1"
+    assert "not sent: logprobs, top_logprobs, logit_bias" in form.text
+    assert form.find_element(By.CSS_SELECTOR, "[name='name']").get_attribute("value") == "groq"
+    fill(form, "api_key", "gsk-test-key-123456")
+    stored = save_provider(driver, server, form, "groq")
+    assert (stored["type"], stored["base_url"], stored["catalog"]) == ("openai", "https://api.groq.com/openai/v1", "groq")
     assert not problems(driver)

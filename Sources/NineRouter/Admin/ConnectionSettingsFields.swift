@@ -2,15 +2,19 @@ import Foundation
 import RouterCore
 
 /// The fields of a provider connection that belong to one type (`api_version` and
-/// `deployments` for Azure): read, checked against the type (422 naming the field), and the
-/// type's own requirements (a host-root `base_url`, a key) checked once the whole body is in.
+/// `deployments` for Azure, `catalog` for OpenAI-compatible services): read, checked against
+/// the type (422 naming the field), and the type's own requirements (a host-root `base_url`, a
+/// key) checked once the whole body is in.
 enum ConnectionSettingsFields {
-    static let names: Set<String> = ["api_version", "deployments"]
+    static let names: Set<String> = ["api_version", "deployments", "catalog"]
 
     /// Which type each field belongs to.
-    private static let owner: [String: ProviderType] = ["api_version": .azure, "deployments": .azure]
+    private static let owner: [String: ProviderType] = ["api_version": .azure, "deployments": .azure, "catalog": .openai]
 
-    static func apply(_ body: JSONFields, to provider: inout ProviderConnection) throws {
+    static func apply(_ body: JSONFields, to provider: inout ProviderConnection, creating: Bool) throws {
+        if body.has("catalog") {
+            try applyCatalog(try body.string("catalog", nullable: true), body, to: &provider, creating: creating)
+        }
         if body.has("api_version") {
             provider.settings.apiVersion = try apiVersion(try body.string("api_version", nullable: true))
         }
@@ -19,7 +23,30 @@ enum ConnectionSettingsFields {
         }
         try checkOwners(body, type: provider.type)
         if !ownsSettings(provider.type) { provider.settings = ConnectionSettings() }
+        if provider.type != .azure { (provider.settings.apiVersion, provider.settings.deployments) = (nil, [:]) }
+        if provider.type != .openai { provider.settings.catalog = nil }
         try checkRequirements(provider)
+    }
+
+    /// A connection made for a catalogue service: on creation its base URL and Responses support
+    /// unless the body says otherwise (a later change never moves the URL, so a stored key never
+    /// follows it to another host), and a key when the service needs one.
+    private static func applyCatalog(_ id: String?, _ body: JSONFields, to provider: inout ProviderConnection,
+                                     creating: Bool) throws {
+        guard let id else {
+            provider.settings.catalog = nil
+            return
+        }
+        guard let entry = ProviderCatalog.entry(id: id) else {
+            throw AdminError.invalid("catalog", "'catalog' must be one of: "
+                + ProviderCatalog.entries.map(\.id).joined(separator: ", "))
+        }
+        provider.settings.catalog = entry.id
+        if creating, !body.has("base_url") { provider.baseURL = entry.baseURL }
+        if creating, !body.has("native_responses") { provider.nativeResponses = entry.responses }
+        if entry.keyRequired, provider.apiKey.isEmpty {
+            throw AdminError.invalid("api_key", "'api_key' is required for \(entry.name)")
+        }
     }
 
     /// A field sent for a type it does not belong to is refused, not silently dropped.

@@ -31,6 +31,9 @@ struct ProvidersController {
             try await snapshots.reload()
             return JSONOutput.response(view(stored), status: .created)
         }
+        group.get("provider-catalog") { _, _ in
+            JSONOutput.response(["data": ProviderCatalog.entries])
+        }
         group.get("providers/:id") { _, context in
             let provider = try await find(context)
             let usage = try await repositories.usage.allTime(.provider, writer: writer)
@@ -56,12 +59,9 @@ struct ProvidersController {
         }
         group.post("providers/:id/discover") { _, context in
             let provider = try await find(context)
+            // Like the test button: an upstream that does not answer is a result (ok false), not an error of ours.
             let result = await probe.testProvider(provider, proxy: nextProxy(for: provider))
-            guard result.ok, let models = result.models else {
-                throw AdminError(.badGateway, code: "upstream_error",
-                                 message: "the connection did not list its models: \(result.error ?? "no answer")")
-            }
-            return JSONOutput.response(Discovery(models: models, serving: provider.models))
+            return JSONOutput.response(Discovery(result, serving: provider.models))
         }
     }
 
@@ -78,13 +78,19 @@ struct ProvidersController {
             let served: Bool
         }
 
+        let ok: Bool
+        let status: Nullable<Int>
+        let error: String?
         let data: [Model]
         /// The connection has no model list: it accepts any name no other connection claims.
         let serves_any: Bool
 
-        init(models: [String], serving: [String]) {
+        init(_ listing: UpstreamProbe.ProviderResult, serving: [String]) {
             let served = Set(serving)
-            data = Array(Set(models)).sorted().map { Model(id: $0, served: served.contains($0)) }
+            ok = listing.ok
+            status = listing.status
+            error = listing.error
+            data = Array(Set(listing.models ?? [])).sorted().map { Model(id: $0, served: served.contains($0)) }
             serves_any = serving.isEmpty
         }
     }
@@ -138,7 +144,7 @@ struct ProvidersController {
         if let headers = try body.stringMap("headers") {
             provider.headers = try ExtraHeaders.validate(headers, keeping: provider.headers)
         }
-        try ConnectionSettingsFields.apply(body, to: &provider)
+        try ConnectionSettingsFields.apply(body, to: &provider, creating: creating)
     }
 
     /// `native_responses` (defaulting from the base URL when a connection is created) and
@@ -189,6 +195,7 @@ struct ProviderView: Encodable {
     let responses_only_models: [String]
     let api_version: Nullable<String>
     let deployments: [String: String]
+    let catalog: Nullable<String>
     let status: Status
     let usage: UsageView
     let created_at: Date
@@ -220,6 +227,7 @@ struct ProviderView: Encodable {
         responses_only_models = p.responsesOnlyModels
         api_version = Nullable(p.settings.apiVersion)
         deployments = p.settings.deployments
+        catalog = Nullable(p.settings.catalog)
         status = Status(in_flight: live.inflight, cooling_until: Nullable(live.coolingUntil),
                         last_error: Nullable(live.lastError), last_error_at: Nullable(live.lastErrorAt))
         usage = UsageView(totals)

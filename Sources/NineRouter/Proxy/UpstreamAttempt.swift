@@ -58,13 +58,14 @@ struct UpstreamAttempt {
             ?? FormatBridge(translation: nil, upstream: provider.type.adapter.wireFormat)
         // Usage for the record: an OpenAI stream is asked for its usage chunk even when the app was not.
         let addUsage = bridge.isPassThrough && provider.type.family == .openai && call.stream && !call.includeUsage
-            && (endpoint == .chatCompletions || endpoint == .completions)
+            && (endpoint == .chatCompletions || endpoint == .completions) && !provider.quirks.refusesStreamOptions
         let adapter = provider.type.adapter
         let model = adapter.upstreamModel(candidate.upstreamModel, on: provider)
         let body: [UInt8]
         let path: String
         do {
-            body = try bridge.requestBody(call, provider: provider, upstreamModel: model, addingStreamUsage: addUsage)
+            body = adapter.finalBody(try bridge.requestBody(call, provider: provider, upstreamModel: model,
+                                                            addingStreamUsage: addUsage), on: provider)
             path = try bridge.upstreamPath(endpoint, provider: provider.type, model: model, streaming: call.stream)
                 ?? endpoint.upstreamPath
         } catch {

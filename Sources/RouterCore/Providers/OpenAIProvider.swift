@@ -13,6 +13,11 @@ public struct OpenAIProvider: ProviderAdapter {
 
     public func chatPath(model: String, streaming: Bool) throws(TranslationError) -> String? { "/chat/completions" }
 
+    /// A catalogue service's quirks (no `stream_options`, `max_tokens` only, …).
+    public func finalBody(_ body: [UInt8], on connection: ProviderConnection) -> [UInt8] {
+        connection.quirks.apply(to: body)
+    }
+
     public func modelListURL(for connection: ProviderConnection) -> String { connection.baseURL + "/models" }
 
     public func modelIDs(fromList object: [String: Any]) -> [String]? {

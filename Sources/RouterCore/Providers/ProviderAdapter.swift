@@ -23,6 +23,9 @@ public protocol ProviderAdapter: Sendable {
     /// The model name the upstream's body carries (Azure's v1 API takes the deployment's).
     func upstreamModel(_ model: String, on connection: ProviderConnection) -> String
 
+    /// The body as this connection takes it, after any translation (a catalogue service's quirks).
+    func finalBody(_ body: [UInt8], on connection: ProviderConnection) -> [UInt8]
+
     /// The model-list URL of a connection.
     func modelListURL(for connection: ProviderConnection) -> String
 
@@ -70,6 +73,8 @@ extension ProviderAdapter {
     }
 
     public func upstreamModel(_ model: String, on connection: ProviderConnection) -> String { model }
+
+    public func finalBody(_ body: [UInt8], on connection: ProviderConnection) -> [UInt8] { body }
 
     public func classify(status: Int, retryAfterHeader: TimeInterval?, body: [UInt8]?) -> UpstreamVerdict {
         commonVerdict(status: status, retryAfterHeader: retryAfterHeader)

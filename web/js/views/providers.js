@@ -55,10 +55,13 @@ export async function render(container) {
   const body = h('div', {}, loading());
   container.append(pageHead('Providers', 'The AI services NineRouter calls, with their keys.', add), body);
   let pools = [];
+  let catalog = [];
 
   async function load() {
-    const [providerList, poolList] = await Promise.all([api.get('/api/admin/providers'), api.get('/api/admin/proxy-pools')]);
+    const [providerList, poolList, catalogList] = await Promise.all([api.get('/api/admin/providers'),
+      api.get('/api/admin/proxy-pools'), api.get('/api/admin/provider-catalog')]);
     pools = poolList.data;
+    catalog = catalogList.data;
     const rows = providerList.data;
     if (!rows.length) {
       clear(body, h('div', { class: 'panel' }, empty('No providers yet. Add one with its API key to start routing calls.',
@@ -108,6 +111,11 @@ export async function render(container) {
     });
     const discover = rowAction('Models…', result, 'Asking the connection for its models…', async () => {
       const found = await api.post(`/api/admin/providers/${provider.id}/discover`);
+      if (!found.ok) {
+        result.className = 'result bad';
+        result.textContent = `No model list${found.status ? ` (HTTP ${found.status})` : ''}: ${found.error || 'no answer'}`;
+        return;
+      }
       result.textContent = '';
       chooseModels(provider, found);
     });
@@ -159,6 +167,17 @@ export async function render(container) {
     });
   }
 
+  // What a catalogue service does not take of OpenAI's request, in a line.
+  function quirksText(entry) {
+    const q = entry.quirks;
+    const parts = Object.entries(q.renamed).map(([from, to]) => `${from} sent as ${to}`);
+    if (q.unsupported.length) parts.push(`not sent: ${q.unsupported.join(', ')}`);
+    if (q.developer_as_system) parts.push('developer turns sent as system');
+    const serves = [entry.responses ? 'Responses' : null, entry.embeddings ? 'embeddings' : null].filter(Boolean);
+    return `${entry.name}: ${entry.key_required ? 'needs its API key' : 'no key needed'}`
+      + `${serves.length ? `; serves ${serves.join(' and ')}` : ''}${parts.length ? `; ${parts.join('; ')}` : ''}. Docs: ${entry.docs}`;
+  }
+
   function edit(provider) {
     const creating = !provider;
     const p = provider || { type: 'openai', models: [], priority: 0, weight: 1, enabled: true, proxy_pool_id: null,
@@ -181,8 +200,11 @@ export async function render(container) {
     type.addEventListener('change', updateHint);
     updateHint();
     const key = h('input', { type: 'password', autocomplete: 'off', placeholder: creating ? '' : `${p.api_key_hint} (unchanged)` });
+    const service = select('catalog', [['', 'Custom'], ...catalog.map((e) => [e.id, e.local ? `${e.name} (local)` : e.name])], p.catalog);
+    const serviceHint = h('span', {}, 'A known OpenAI-compatible service fills the type and base URL, and its request quirks are applied.');
     const form = h('form', {},
       h('div', { class: 'form-error error', role: 'alert' }),
+      field('Service', service, { name: 'catalog', hint: serviceHint }),
       field('Name', h('input', { value: p.name || '', required: true, autocomplete: 'off' }), { name: 'name' }),
       h('div', { class: 'row' },
         field('Type', type, { name: 'type' }),
@@ -212,6 +234,19 @@ export async function render(container) {
     };
     baseURL.addEventListener('input', updateNative);
     type.addEventListener('change', updateNative);
+    service.addEventListener('change', () => {
+      const entry = catalog.find((e) => e.id === service.value);
+      if (!entry) return;
+      type.value = entry.type;
+      updateHint();
+      if (creating) {
+        baseURL.value = entry.base_url;
+        native.checked = entry.responses;
+        nativeTouched = true;
+      }
+      if (!form.elements.name.value) form.elements.name.value = entry.id;
+      serviceHint.textContent = quirksText(entry);
+    });
     formDialog(creating ? 'Add provider' : `Edit ${p.name}`, form, creating ? 'Add provider' : 'Save', async (v) => {
       const payload = {
         name: v.name.value.trim(),
@@ -227,6 +262,7 @@ export async function render(container) {
         payload.native_responses = v.native_responses.checked;
         payload.responses_only_models = list(v.responses_only_models.value);
       }
+      if (v.type.value === 'openai') payload.catalog = v.catalog.value || null;
       if (v.type.value === 'azure') {
         payload.api_version = v.api_version.value.trim() || null;
         payload.deployments = deploymentMap(v.deployments.value);
