@@ -35,7 +35,7 @@ let package = Package(
         ),
         .target(
             name: "RouterCore",
-            dependencies: [],
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict
         ),
         .target(
@@ -101,7 +101,7 @@ let package = Package(
         .testTarget(
             name: "RouterCoreTests",
             dependencies: ["RouterCore"],
-            exclude: ["Formats/Fixtures"],
+            exclude: ["Formats/Fixtures", "Signing/Fixtures"],
             swiftSettings: strict
         ),
         .testTarget(
