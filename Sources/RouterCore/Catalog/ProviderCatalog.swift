@@ -35,7 +35,7 @@ public enum ProviderCatalog {
                      docs: "https://inference-docs.cerebras.ai/resources/openai"),
         CatalogEntry("perplexity", "Perplexity (Sonar)", base: "https://api.perplexity.ai",
                      quirks: RequestQuirks(unsupported: ["tools", "tool_choice", "parallel_tool_calls", "logit_bias",
-                                                         "logprobs", "n"] + openAIOnly),
+                                                         "logprobs", "n"] + openAIOnly, alternatingTurns: true),
                      docs: "https://docs.perplexity.ai/docs/sonar/openai-compatibility"),
         CatalogEntry("nvidia", "NVIDIA NIM", base: "https://integrate.api.nvidia.com/v1", embeddings: true,
                      docs: "https://docs.api.nvidia.com/nim/reference/llm-apis"),

@@ -42,6 +42,25 @@ import Testing
         #expect(roles["presence_penalty"] == nil)
     }
 
+    /// Perplexity refuses turns that do not alternate after the leading system ones.
+    @Test func turnsAreMadeToAlternate() throws {
+        let perplexity = try #require(ProviderCatalog.entry(id: "perplexity")).quirks
+        let body = Array(#"""
+            {"model":"sonar","messages":[{"role":"system","content":"Be brief."},{"role":"user","content":"Hi."},
+             {"role":"user","content":[{"type":"text","text":"Who won?"}]},{"role":"system","content":"Cite sources."},
+             {"role":"assistant","content":"A."},{"role":"assistant","content":"B."},{"role":"user","content":"Thanks."}],
+             "tools":[{"type":"function","function":{"name":"f"}}]}
+            """#.utf8)
+        let fixed = object(perplexity.apply(to: body))
+        let messages = try #require(fixed["messages"] as? [[String: Any]])
+        #expect(messages.compactMap { $0["role"] as? String } == ["system", "user", "assistant", "user"])
+        #expect(messages[0]["content"] as? String == "Be brief.\n\nCite sources.")
+        let parts = try #require(messages[1]["content"] as? [[String: Any]])
+        #expect(parts.compactMap { $0["text"] as? String } == ["Hi.", "Who won?"])
+        #expect(messages[2]["content"] as? String == "A.\n\nB.")
+        #expect(fixed["tools"] == nil)
+    }
+
     @Test func aBodyWithNothingToChangeIsPassedOnByteForByte() throws {
         let groq = try #require(ProviderCatalog.entry(id: "groq")).quirks
         let body = Array(#"{"model":"llama",  "messages":[{"role":"user","content":"logprobs is a word here"}]}"#.utf8)

@@ -173,6 +173,7 @@ export async function render(container) {
     const parts = Object.entries(q.renamed).map(([from, to]) => `${from} sent as ${to}`);
     if (q.unsupported.length) parts.push(`not sent: ${q.unsupported.join(', ')}`);
     if (q.developer_as_system) parts.push('developer turns sent as system');
+    if (q.alternating_turns) parts.push('turns of one role in a row sent as one');
     const serves = [entry.responses ? 'Responses' : null, entry.embeddings ? 'embeddings' : null].filter(Boolean);
     return `${entry.name}: ${entry.key_required ? 'needs its API key' : 'no key needed'}`
       + `${serves.length ? `; serves ${serves.join(' and ')}` : ''}${parts.length ? `; ${parts.join('; ')}` : ''}. Docs: ${entry.docs}`;
