@@ -7,6 +7,7 @@ import NIOCore
 /// and …/latest): the v1 API under `/openai/v1/…` (the body names the deployment as its model)
 /// and the deployments API under `/openai/deployments/{deployment}/…?api-version=…`. The key in
 /// `api-key` (the v1 API also takes it as a bearer token, as OpenAI's own client sends it).
+/// Responses at `/openai/v1/responses` (and `/openai/responses?api-version=…`), as OpenAI's.
 /// OpenAI's bodies plus Azure's content filtering: an answer carries `prompt_filter_results`
 /// and each choice `content_filter_results`; a stream opens with a chunk holding only the
 /// prompt's filter results (no choices, an empty id). Deployments are the fake's models.
@@ -29,6 +30,17 @@ struct AzureFake {
                 }
                 return try await Self.filtered(try await openai.answer(request, kind: kind))
             }
+        }
+        // Responses are per resource: the v1 API, and the preview API under an api-version.
+        let responses = OpenAIResponsesFake(provider: provider, checksKey: false)
+        router.post(RouterPath(prefix + "openai/v1/responses")) { request, _ in
+            guard authorized(request, bearerToo: true) else { return Self.accessDenied() }
+            return try await responses.answer(request)
+        }
+        router.post(RouterPath(prefix + "openai/responses")) { request, _ in
+            guard request.uri.queryParameters["api-version"] != nil else { return Self.resourceNotFound() }
+            guard authorized(request, bearerToo: false) else { return Self.accessDenied() }
+            return try await responses.answer(request)
         }
         router.get(RouterPath(prefix + "openai/v1/models")) { request, _ in
             guard authorized(request, bearerToo: true) else { return Self.accessDenied() }

@@ -74,6 +74,23 @@ def test_responses_clients_and_embeddings_through_both_url_styles(server):
             assert len(vectors.data) == 3 and len(vectors.data[0].embedding) > 0
 
 
+def test_native_responses_pass_through_to_azures_responses_api(server):
+    """A connection with native_responses sends Responses calls to Azure's own /openai/v1/responses,
+    stored there: a follow-up with previous_response_id reaches it too."""
+    with gateway(server, ("native", [], {"models": ["gpt-4o"], "native_responses": True})) as (client, admin):
+        first = client.responses.create(model="gpt-4o", input="hi there")
+        assert first.output_text == "Hello from native: hi there"
+        follow = client.responses.create(model="gpt-4o", input="and again", previous_response_id=first.id)
+        assert follow.output_text == "Hello from native: and again"
+        streamed = "".join(event.delta for event in client.responses.create(model="gpt-4o", input="hi", stream=True)
+                           if event.type == "response.output_text.delta")
+        assert streamed == "Hello from native: hi"
+        # The Azure SDK against the fake directly, on the preview path with an api-version.
+        root = admin.get(server.base + "/api/admin/providers").json()["data"][0]["base_url"]
+        azure = openai.AzureOpenAI(azure_endpoint=root, api_key=KEY, api_version="2025-04-01-preview", max_retries=0)
+        assert azure.responses.create(model="gpt-4o", input="direct").output_text == "Hello from native: direct"
+
+
 def test_a_throttled_deployment_falls_back_to_another(server):
     with gateway(server, ("busy", ["--fail-every", "1", "--fail-status", "429"], {"models": ["gpt-4o"], "priority": 0}),
                  ("spare", [], {"models": ["gpt-4o"], "priority": 1})) as (client, admin):
