@@ -83,7 +83,7 @@ struct AzureFake {
             })
         }
         guard type.hasPrefix("application/json") else { return response }
-        var collector = Collector()
+        let collector = Collector()
         try await response.body.write(collector.writer)
         guard var object = try? JSONSerialization.jsonObject(with: Data(collector.bytes.bytes)) as? [String: Any],
               let choices = object["choices"] as? [[String: Any]] else { return FakeProvider.json(.ok, (try? JSONSerialization.jsonObject(with: Data(collector.bytes.bytes))) ?? [:]) }
