@@ -24,7 +24,7 @@ import Testing
             case 2: return Double.random(in: -1e6...1e6, using: &self)
             case 3: return Bool.random(using: &self)
             case 4: return NSNull()
-            case 5: return [1.5, 0.1, 2.0, -0.0, 1e300, 5e-324, 12_345_678_901_234.0].randomElement(using: &self) ?? 0.0
+            case 5: return [1.5, 0.1, 2.0, -0.0, 1e300, Double.leastNonzeroMagnitude, 12_345_678_901_234.0].randomElement(using: &self) ?? 0.0
             case 6: return (0..<Int.random(in: 0...4, using: &self)).map { _ in value(depth: depth + 1) }
             default:
                 var object: [String: Any] = [:]
