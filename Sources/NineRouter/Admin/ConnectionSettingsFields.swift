@@ -22,7 +22,6 @@ enum ConnectionSettingsFields {
             provider.settings.deployments = try Self.deployments(deployments)
         }
         try checkOwners(body, type: provider.type)
-        if !ownsSettings(provider.type) { provider.settings = ConnectionSettings() }
         if provider.type != .azure { (provider.settings.apiVersion, provider.settings.deployments) = (nil, [:]) }
         if provider.type != .openai { provider.settings.catalog = nil }
         try checkRequirements(provider)
@@ -55,8 +54,6 @@ enum ConnectionSettingsFields {
             throw AdminError.invalid(name, "'\(name)' applies to \(owner[name]?.rawValue ?? "other") connections only")
         }
     }
-
-    private static func ownsSettings(_ type: ProviderType) -> Bool { owner.values.contains(type) }
 
     private static func checkRequirements(_ provider: ProviderConnection) throws {
         guard provider.type.baseURLIsHostRoot else { return }

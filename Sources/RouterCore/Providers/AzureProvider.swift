@@ -51,10 +51,8 @@ public struct AzureProvider: ProviderAdapter {
         connection.baseURL.hasSuffix("/") ? String(connection.baseURL.dropLast()) : connection.baseURL
     }
 
-    /// A deployment name as one path segment: unreserved characters kept, the rest escaped.
+    /// A deployment name as one path segment: RFC 3986 unreserved characters kept, the rest escaped.
     static func pathSegment(_ name: String) -> String {
-        var allowed = CharacterSet.alphanumerics
-        allowed.insert(charactersIn: "-._~")
-        return name.addingPercentEncoding(withAllowedCharacters: allowed) ?? name
+        SigV4Encoding.encode(name)
     }
 }
